@@ -1,0 +1,6 @@
+package fakeaws
+
+// AccessAnalyzer fakes IAM Access Analyzer.
+type AccessAnalyzer struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// AccountService fakes AWS Account Management (alternate contacts).
+type AccountService struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// CloudFormation fakes AWS CloudFormation.
+type CloudFormation struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// CloudFront fakes Amazon CloudFront.
+type CloudFront struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// CloudTrail fakes AWS CloudTrail.
+type CloudTrail struct {
+	acct *Account
+}

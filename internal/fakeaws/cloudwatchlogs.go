@@ -1,0 +1,6 @@
+package fakeaws
+
+// CloudWatchLogs fakes Amazon CloudWatch Logs.
+type CloudWatchLogs struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// ConfigService fakes AWS Config.
+type ConfigService struct {
+	acct *Account
+}

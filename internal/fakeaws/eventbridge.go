@@ -1,0 +1,6 @@
+package fakeaws
+
+// EventBridge fakes Amazon EventBridge.
+type EventBridge struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// GlobalAccelerator fakes AWS Global Accelerator.
+type GlobalAccelerator struct {
+	acct *Account
+}

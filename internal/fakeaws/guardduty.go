@@ -1,0 +1,6 @@
+package fakeaws
+
+// GuardDuty fakes Amazon GuardDuty.
+type GuardDuty struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// Inspector2 fakes Amazon Inspector.
+type Inspector2 struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// KMS fakes AWS Key Management Service.
+type KMS struct {
+	acct *Account
+}

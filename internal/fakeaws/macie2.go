@@ -1,0 +1,6 @@
+package fakeaws
+
+// Macie2 fakes Amazon Macie.
+type Macie2 struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// RDS fakes Amazon RDS.
+type RDS struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// Route53 fakes Amazon Route 53.
+type Route53 struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// S3 fakes Amazon S3.
+type S3 struct {
+	acct *Account
+}

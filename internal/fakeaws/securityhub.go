@@ -1,0 +1,6 @@
+package fakeaws
+
+// SecurityHub fakes AWS Security Hub.
+type SecurityHub struct {
+	acct *Account
+}

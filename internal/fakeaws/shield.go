@@ -1,0 +1,6 @@
+package fakeaws
+
+// Shield fakes AWS Shield.
+type Shield struct {
+	acct *Account
+}

@@ -1,0 +1,6 @@
+package fakeaws
+
+// SNS fakes Amazon SNS.
+type SNS struct {
+	acct *Account
+}

@@ -1,0 +1,337 @@
+package secpillar
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/secpillar/secpillar/internal/awserr"
+)
+
+// DefaultConcurrency is the number of checks Run evaluates at once when
+// RunOptions.Concurrency is zero.
+const DefaultConcurrency = 8
+
+// RunOptions controls Run. The zero value discovers the enabled Regions,
+// evaluates DefaultConcurrency checks at once and shares read calls.
+type RunOptions struct {
+	// Regions, when set, is the list of Regions to evaluate, instead of
+	// the enabled Regions that ec2:DescribeRegions reports.
+	Regions []string
+	// Concurrency bounds the checks evaluated at once; 0 means
+	// DefaultConcurrency.
+	Concurrency int
+	// Progress, when set, is called after each check (one control in one
+	// Region) finishes. Calls are serialised.
+	Progress func(Progress)
+	// FreshReads turns off sharing of identical read calls between
+	// controls.
+	FreshReads bool
+}
+
+// Progress reports one finished check of a run.
+type Progress struct {
+	Done     int    `json:"done"`
+	Total    int    `json:"total"`
+	Control  string `json:"control"`
+	Region   string `json:"region,omitempty"`
+	Findings int    `json:"findings"`
+	Failed   bool   `json:"failed"` // the check returned an error
+}
+
+// Report is the result of Run.
+type Report struct {
+	Account string `json:"account"`
+	// Regions are the Regions evaluated; SkippedRegions those that are not
+	// enabled for the account.
+	Regions        []string   `json:"regions"`
+	SkippedRegions []string   `json:"skipped_regions,omitempty"`
+	Findings       []Finding  `json:"findings"`
+	Errors         []RunError `json:"errors,omitempty"`
+	// Incomplete is true when any check could not be evaluated, or the
+	// run stopped early.
+	Incomplete bool `json:"incomplete"`
+}
+
+// RunError is a check that could not be evaluated.
+type RunError struct {
+	Control string `json:"control"`
+	Region  string `json:"region,omitempty"`
+	Error   string `json:"error"`
+}
+
+// Run evaluates controls in one account: account-wide controls once,
+// regional controls in every Region, with bounded concurrency.
+//
+// A check's error becomes an ERROR finding for that control and Region
+// only, and marks the report incomplete. Credentials that expire stop the
+// run early. Cancelling ctx stops the run promptly; Run then returns the
+// partial report with ctx's error. Identical read calls (Get*, List*,
+// Describe*) made by different controls within the run are made once and
+// their outputs shared, so checks must treat SDK outputs as read-only.
+//
+// cfg.Region is the home Region: it lists the Regions and evaluates the
+// account-wide controls. Run returns an error only when it cannot start:
+// no home Region, the account cannot be identified, or the Regions cannot
+// be listed.
+func Run(ctx context.Context, cfg aws.Config, controls []Control, optFns ...func(*RunOptions)) (Report, error) {
+	var opts RunOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	if cfg.Region == "" {
+		return Report{}, errors.New("secpillar: run: cfg.Region is empty: set the home Region used to list Regions and evaluate account-wide controls")
+	}
+	for _, c := range controls {
+		if c.Check == nil {
+			return Report{}, fmt.Errorf("secpillar: run: control %q has no Check", c.ID)
+		}
+	}
+	cfg = cfg.Copy()
+	if !opts.FreshReads {
+		cfg.APIOptions = append(cfg.APIOptions, newReadCache().install)
+	}
+
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return Report{}, fmt.Errorf("secpillar: run: identify account: %w", err)
+	}
+	rep := Report{Account: aws.ToString(id.Account)}
+
+	if len(opts.Regions) > 0 {
+		rep.Regions = append([]string(nil), opts.Regions...)
+	} else {
+		rep.Regions, rep.SkippedRegions, err = enabledRegions(ctx, cfg)
+		if err != nil {
+			return Report{}, err
+		}
+	}
+
+	type task struct {
+		idx     int
+		control Control
+		region  string
+	}
+	var tasks []task
+	for i, c := range controls {
+		if c.Scope == ScopeRegional {
+			for _, r := range rep.Regions {
+				tasks = append(tasks, task{i, c, r})
+			}
+		} else {
+			tasks = append(tasks, task{i, c, ""})
+		}
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	n := opts.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
+	}
+	type result struct {
+		task
+		findings []Finding
+		err      error
+	}
+	var (
+		mu      sync.Mutex
+		results []result
+		done    int
+		stopped error // why the run stopped early
+		wg      sync.WaitGroup
+		taskCh  = make(chan task)
+	)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range taskCh {
+				c := cfg.Copy()
+				if t.region != "" {
+					c.Region = t.region
+				}
+				fs, err := t.control.Check(runCtx, c)
+				mu.Lock()
+				results = append(results, result{t, fs, err})
+				done++
+				if err != nil && awserr.Classify(err) == awserr.ExpiredCredentials && stopped == nil {
+					stopped = fmt.Errorf("credentials expired during the run: %w", err)
+					cancel()
+				}
+				if opts.Progress != nil {
+					opts.Progress(Progress{Done: done, Total: len(tasks), Control: t.control.ID, Region: t.region, Findings: len(fs), Failed: err != nil})
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, t := range tasks {
+		select {
+		case taskCh <- t:
+		case <-runCtx.Done():
+			break feed
+		}
+	}
+	close(taskCh)
+	wg.Wait()
+
+	sort.Slice(results, func(i, j int) bool {
+		if results[i].idx != results[j].idx {
+			return results[i].idx < results[j].idx
+		}
+		return results[i].region < results[j].region
+	})
+	for _, r := range results {
+		if r.err != nil {
+			rep.Incomplete = true
+			rep.Errors = append(rep.Errors, RunError{Control: r.control.ID, Region: r.region, Error: r.err.Error()})
+			res := AccountResource(rep.Account)
+			res.Region = r.region
+			rep.Findings = append(rep.Findings, Finding{
+				Control:  r.control.ID,
+				Status:   StatusError,
+				Severity: r.control.Severity,
+				Resource: res,
+				Reason:   "The control could not be evaluated: " + r.err.Error(),
+			})
+			continue
+		}
+		for _, f := range r.findings {
+			rep.Findings = append(rep.Findings, complete(f, r.control, rep.Account, r.region))
+		}
+	}
+	if len(results) < len(tasks) {
+		rep.Incomplete = true
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, fmt.Errorf("secpillar: run: %w", err)
+	}
+	if stopped != nil {
+		return rep, fmt.Errorf("secpillar: run stopped early: %w", stopped)
+	}
+	return rep, nil
+}
+
+// complete fills what a check may leave out: the control, its severity, the
+// account and the Region.
+func complete(f Finding, c Control, account, region string) Finding {
+	if f.Control == "" {
+		f.Control = c.ID
+	}
+	if f.Severity == "" {
+		f.Severity = c.Severity
+	}
+	if f.Resource.Account == "" {
+		f.Resource.Account = account
+	}
+	if f.Resource.Region == "" {
+		f.Resource.Region = region
+	}
+	if f.Resource.Type == AccountResourceType && (f.Resource.ID == "" || f.Resource.ID == AccountResourceType+":") {
+		f.Resource.ID = AccountResourceType + ":" + f.Resource.Account
+	}
+	return f
+}
+
+// enabledRegions lists the account's Regions, splitting enabled from not
+// opted in.
+func enabledRegions(ctx context.Context, cfg aws.Config) (enabled, skipped []string, err error) {
+	out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("secpillar: run: list Regions (set RunOptions.Regions to name them instead): %w", err)
+	}
+	for _, r := range out.Regions {
+		name := aws.ToString(r.RegionName)
+		if name == "" {
+			return nil, nil, errors.New("secpillar: run: list Regions: a Region without a name")
+		}
+		if aws.ToString(r.OptInStatus) == "not-opted-in" {
+			skipped = append(skipped, name)
+			continue
+		}
+		enabled = append(enabled, name)
+	}
+	sort.Strings(enabled)
+	sort.Strings(skipped)
+	if len(enabled) == 0 {
+		return nil, nil, errors.New("secpillar: run: list Regions: no enabled Region")
+	}
+	return enabled, skipped, nil
+}
+
+type freshKey struct{}
+
+// FreshReads returns a context whose calls bypass the read sharing of Run.
+// Checks that poll (a report being generated, drift detection) use it.
+func FreshReads(ctx context.Context) context.Context {
+	return context.WithValue(ctx, freshKey{}, true)
+}
+
+// readCache shares identical read calls within one run.
+type readCache struct {
+	group singleflight.Group
+	mu    sync.Mutex
+	done  map[string]any
+}
+
+func newReadCache() *readCache { return &readCache{done: map[string]any{}} }
+
+func (rc *readCache) install(st *middleware.Stack) error {
+	return st.Initialize.Add(rc, middleware.Before)
+}
+
+func (*readCache) ID() string { return "secpillar.sharedReads" }
+
+// sharedRead reports whether an operation only reads and may be shared.
+func sharedRead(op string) bool {
+	return strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List") ||
+		strings.HasPrefix(op, "Describe") || op == "GenerateCredentialReport"
+}
+
+func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	op := awsmiddleware.GetOperationName(ctx)
+	if !sharedRead(op) || ctx.Value(freshKey{}) != nil {
+		return next.HandleInitialize(ctx, in)
+	}
+	params, err := json.Marshal(in.Parameters)
+	if err != nil {
+		return next.HandleInitialize(ctx, in)
+	}
+	key := awsmiddleware.GetServiceID(ctx) + "|" + awsmiddleware.GetRegion(ctx) + "|" + op + "|" + string(params)
+	rc.mu.Lock()
+	if v, ok := rc.done[key]; ok {
+		rc.mu.Unlock()
+		return middleware.InitializeOutput{Result: v}, middleware.Metadata{}, nil
+	}
+	rc.mu.Unlock()
+	var md middleware.Metadata
+	v, err, _ := rc.group.Do(key, func() (any, error) {
+		out, m, err := next.HandleInitialize(ctx, in)
+		md = m
+		if err != nil {
+			return nil, err
+		}
+		rc.mu.Lock()
+		rc.done[key] = out.Result
+		rc.mu.Unlock()
+		return out.Result, nil
+	})
+	if err != nil {
+		return middleware.InitializeOutput{}, md, err
+	}
+	return middleware.InitializeOutput{Result: v}, md, nil
+}
