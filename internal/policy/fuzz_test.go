@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -180,6 +181,33 @@ func FuzzParse(f *testing.F) {
 func checkAnalysisInvariants(t *testing.T, doc string, d *Document) {
 	t.Helper()
 	before, _ := json.Marshal(d)
+
+	admin, reason := IsAdmin(d)
+	if reason == "" {
+		t.Fatalf("IsAdmin(%q) gave no reason", doc)
+	}
+	wild := ServiceWildcards(d)
+	if !slices.IsSorted(wild) || len(slices.Compact(slices.Clone(wild))) != len(wild) {
+		t.Fatalf("ServiceWildcards(%q) = %v, not sorted and unique", doc, wild)
+	}
+	esc := PrivilegeEscalations(d)
+	if admin && len(esc) == 0 && !slices.ContainsFunc(d.Statements, func(s Statement) bool { return s.Effect == "Deny" }) {
+		t.Fatalf("%q is admin without a Deny but has no escalation paths", doc)
+	}
+
+	// A document with an unconditional Deny of everything grants nothing.
+	denied := &Document{Version: d.Version, ID: d.ID, Statements: append(slices.Clone(d.Statements),
+		Statement{Effect: "Deny", Action: []string{"*"}, Resource: []string{"*"}})}
+	if ok, why := IsAdmin(denied); ok {
+		t.Fatalf("IsAdmin with Deny * * = true (%s) for %q", why, doc)
+	}
+	if w := ServiceWildcards(denied); len(w) != 0 {
+		t.Fatalf("ServiceWildcards with Deny * * = %v for %q", w, doc)
+	}
+	if e := PrivilegeEscalations(denied); len(e) != 0 {
+		t.Fatalf("PrivilegeEscalations with Deny * * = %v for %q", e, doc)
+	}
+
 	after, _ := json.Marshal(d)
 	if string(before) != string(after) {
 		t.Fatalf("analyses mutated the document %q", doc)
