@@ -213,3 +213,113 @@ func checkAnalysisInvariants(t *testing.T, doc string, d *Document) {
 		t.Fatalf("analyses mutated the document %q", doc)
 	}
 }
+
+func FuzzIsPublic(f *testing.F) {
+	f.Add(0, "StringEquals", "aws:PrincipalOrgID", "o-123", "")
+	f.Add(1, "IpAddress", "aws:SourceIp", "0.0.0.0/0", "")
+	f.Add(2, "StringLike", "aws:userid", "AROAEXAMPLE:*", "")
+	f.Add(3, "ForAnyValue:StringEquals", "kms:CallerAccount", "111122223333", "")
+	f.Add(4, "StringLike", "s3:DataAccessPointArn", "arn:aws:s3:us-east-1:111122223333:accesspoint/*", "")
+	f.Add(5, "StringNotEquals", "aws:SourceVpc", "vpc-1", "")
+	f.Add(6, "ArnLike", "aws:SourceArn", "arn:aws:sns:*:111122223333:t", "")
+	for _, s := range fuzzDocSeeds {
+		f.Add(0, "", "", "", s)
+	}
+	principals := []any{
+		"*",
+		map[string]any{"AWS": "*"},
+		map[string]any{"AWS": []string{"arn:aws:iam::111122223333:root", "*"}},
+		map[string]any{"Federated": "accounts.google.com"},
+		map[string]any{"Service": "cloudtrail.amazonaws.com"},
+		map[string]any{"AWS": "arn:aws:iam::111122223333:root"},
+		map[string]any{"CanonicalUser": "abc"},
+	}
+	f.Fuzz(func(t *testing.T, pi int, op, key, value, doc string) {
+		var d *Document
+		if doc != "" {
+			var err error
+			if d, err = Parse(doc); err != nil {
+				return
+			}
+		} else {
+			if pi < 0 {
+				pi = -pi
+			}
+			stmt := map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+			if pi%(len(principals)+1) == len(principals) {
+				stmt["NotPrincipal"] = map[string]any{"AWS": "arn:aws:iam::111122223333:root"}
+			} else {
+				stmt["Principal"] = principals[pi%(len(principals)+1)]
+			}
+			if op != "" {
+				stmt["Condition"] = map[string]any{op: map[string]any{key: value}}
+			}
+			b, err := json.Marshal(map[string]any{"Statement": []any{stmt}})
+			if err != nil {
+				return
+			}
+			if d, err = Parse(string(b)); err != nil {
+				return // e.g. an operator that differs from another only in case
+			}
+		}
+		before, _ := json.Marshal(d)
+		for _, o := range []PublicOptions{{}, {KMS: true}, {BucketPolicy: true, Account: "111122223333"}, {KMS: true, BucketPolicy: true}} {
+			ps := PublicStatements(d, o)
+			if IsPublic(d, o) != (len(ps) > 0) {
+				t.Fatalf("IsPublic disagrees with PublicStatements for %s", before)
+			}
+			for _, p := range ps {
+				if p.Index < 0 || p.Index >= len(d.Statements) || d.Statements[p.Index].Effect != "Allow" || p.Reason == "" || p.Sid != d.Statements[p.Index].Sid {
+					t.Fatalf("bad public statement %+v for %s", p, before)
+				}
+			}
+		}
+		// Options only ever add restrictions.
+		if IsPublic(d, PublicOptions{KMS: true, BucketPolicy: true}) && !IsPublic(d, PublicOptions{}) {
+			t.Fatalf("KMS/BucketPolicy options made %s more public", before)
+		}
+		// Deny-only documents are never public.
+		deny := &Document{Statements: slices.Clone(d.Statements)}
+		for i := range deny.Statements {
+			deny.Statements[i].Effect = "Deny"
+		}
+		if IsPublic(deny, PublicOptions{}) {
+			t.Fatalf("Deny-only version of %s is public", before)
+		}
+		// A fixed organization condition on every statement restricts it.
+		restricted := &Document{Statements: slices.Clone(d.Statements)}
+		for i := range restricted.Statements {
+			c := Condition{"StringEquals": {"aws:PrincipalOrgID": {"o-fixed"}}}
+			for k, v := range restricted.Statements[i].Condition {
+				if !strings.EqualFold(k, "StringEquals") {
+					c[k] = v
+				}
+			}
+			restricted.Statements[i].Condition = c
+		}
+		if IsPublic(restricted, PublicOptions{}) {
+			t.Fatalf("%s is public despite a fixed aws:PrincipalOrgID", before)
+		}
+		// Weakening an operator never makes a statement less public.
+		if op != "" && doc == "" && IsPublic(d, PublicOptions{}) {
+			for _, weaker := range []string{op + "IfExists", "ForAllValues:" + op} {
+				w := &Document{Statements: slices.Clone(d.Statements)}
+				w.Statements[0].Condition = Condition{weaker: {key: {value}}}
+				if !IsPublic(w, PublicOptions{}) {
+					t.Fatalf("weaker operator %q restricts what %q left public", weaker, op)
+				}
+			}
+		}
+		// No principal at all (an identity policy) is never public.
+		none := &Document{Statements: slices.Clone(d.Statements)}
+		for i := range none.Statements {
+			none.Statements[i].Principal, none.Statements[i].NotPrincipal = nil, nil
+		}
+		if IsPublic(none, PublicOptions{}) {
+			t.Fatalf("%s without principals is public", before)
+		}
+		if after, _ := json.Marshal(d); string(after) != string(before) {
+			t.Fatalf("PublicStatements mutated %s", before)
+		}
+	})
+}
