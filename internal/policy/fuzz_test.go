@@ -318,6 +318,29 @@ func FuzzIsPublic(f *testing.F) {
 		if IsPublic(none, PublicOptions{}) {
 			t.Fatalf("%s without principals is public", before)
 		}
+		// Trust grants are public exactly for public statements that allow
+		// assuming the role.
+		publicIdx := map[int]bool{}
+		for _, p := range PublicStatements(d, PublicOptions{Account: "111122223333"}) {
+			publicIdx[p.Index] = true
+		}
+		grantIdx := map[int]bool{}
+		for _, g := range TrustGrants(d, "111122223333") {
+			if g.Public {
+				grantIdx[g.Index] = true
+				if !publicIdx[g.Index] {
+					t.Fatalf("public trust grant %+v in a statement that is not public: %s", g, before)
+				}
+			}
+			if g.Account != "" && !isAccountID(g.Account) {
+				t.Fatalf("trust grant account %q", g.Account)
+			}
+		}
+		for i := range publicIdx {
+			if allowsAssume(d.Statements[i]) && !grantIdx[i] {
+				t.Fatalf("public statement %d allows sts:AssumeRole but has no public grant: %s", i, before)
+			}
+		}
 		if after, _ := json.Marshal(d); string(after) != string(before) {
 			t.Fatalf("PublicStatements mutated %s", before)
 		}
