@@ -173,6 +173,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		checkAnalysisInvariants(t, doc, d)
+		checkEditInvariants(t, doc, d)
 	})
 }
 
@@ -345,4 +346,64 @@ func FuzzIsPublic(f *testing.F) {
 			t.Fatalf("PublicStatements mutated %s", before)
 		}
 	})
+}
+
+// checkEditInvariants holds what RemoveStatements, UpsertStatement and
+// Equivalent guarantee for any parsed document.
+func checkEditInvariants(t *testing.T, doc string, d *Document) {
+	t.Helper()
+	if eq, err := Equivalent(doc, doc); err != nil || !eq {
+		t.Fatalf("Equivalent(%q, itself) = %v, %v", doc, eq, err)
+	}
+	if n := len(d.Statements); n > 0 {
+		out, err := RemoveStatements(doc, []int{0})
+		if err != nil {
+			t.Fatalf("RemoveStatements(%q, [0]): %v", doc, err)
+		}
+		r, err := Parse(out)
+		if err != nil || len(r.Statements) != n-1 {
+			t.Fatalf("RemoveStatements(%q, [0]) = %s: %v", doc, out, err)
+		}
+		for i, s := range r.Statements {
+			if string(s.Raw) != string(d.Statements[i+1].Raw) {
+				t.Fatalf("RemoveStatements changed statement %d: %s -> %s", i+1, d.Statements[i+1].Raw, s.Raw)
+			}
+		}
+		if r.Version != d.Version || r.ID != d.ID {
+			t.Fatalf("RemoveStatements lost Version/Id of %q", doc)
+		}
+	}
+	stmt := json.RawMessage(`{"Sid":"FuzzSid","Effect":"Deny","Action":"*","Resource":"*"}`)
+	out, err := UpsertStatement(doc, "FuzzSid", stmt)
+	if err != nil {
+		t.Fatalf("UpsertStatement(%q): %v", doc, err)
+	}
+	u, err := Parse(out)
+	if err != nil {
+		t.Fatalf("UpsertStatement(%q) = %s does not parse: %v", doc, out, err)
+	}
+	if again, err := UpsertStatement(out, "FuzzSid", stmt); err != nil || again != out {
+		t.Fatalf("second UpsertStatement changed %s to %s (%v)", out, again, err)
+	}
+	var kept []string
+	for _, s := range d.Statements {
+		if s.Sid != "FuzzSid" {
+			kept = append(kept, string(s.Raw))
+		}
+	}
+	var got []string
+	found := 0
+	for _, s := range u.Statements {
+		if s.Sid == "FuzzSid" {
+			found++
+			continue
+		}
+		got = append(got, string(s.Raw))
+	}
+	if found != 1 || !cmp.Equal(kept, got) {
+		t.Fatalf("UpsertStatement(%q) = %s: %d FuzzSid statements, others changed", doc, out, found)
+	}
+	if ok, _ := IsAdmin(u); ok {
+		t.Fatalf("IsAdmin true after upserting Deny * * into %q", doc)
+	}
 }
