@@ -39,6 +39,7 @@ func TestIsAdmin(t *testing.T) {
 		{"deny on one resource does not cancel", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"arn:aws:s3:::b"}]}`, true, `statement 0 allows every action on Resource "*"`},
 		{"empty", `{"Statement":[]}`, false, "no statement allows every action on every resource"},
 		{"NotResource star grants nothing", `{"Statement":[{"Effect":"Allow","Action":"*","NotResource":"*"}]}`, false, "no statement allows every action on every resource"},
+		{"NotAction star grants nothing", `{"Statement":[{"Effect":"Allow","NotAction":["s3:GetObject","*"],"Resource":"*"}]}`, false, "no statement allows every action on every resource"},
 		{"empty resource list", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":[]}]}`, false, "no statement allows every action on every resource"},
 	}
 	for _, tt := range tests {
