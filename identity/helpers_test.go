@@ -27,3 +27,13 @@ func respond(acct *fakeaws.Account, service, op string, out any, err error) {
 func days(n int) time.Time { return now.AddDate(0, 0, -n) }
 
 func ptr[T any](v T) *T { return &v }
+
+// demoAccount is the demo account on the test clock, with reports that
+// complete at once and ListAccounts answered (the report helper fakes it
+// in its own file).
+func demoAccount() *fakeaws.Account {
+	acct := fakeaws.Demo()
+	acct.Now = func() time.Time { return now }
+	acct.IAM.ReportReadyAfter = -1
+	return acct
+}
