@@ -100,6 +100,7 @@ func Run(ctx context.Context, cfg aws.Config, controls []Control, optFns ...func
 		}
 	}
 	cfg = cfg.Copy()
+	cfg.APIOptions = append(cfg.APIOptions, PageGuard)
 	if !opts.FreshReads {
 		cfg.APIOptions = append(cfg.APIOptions, newReadCache().install)
 	}
