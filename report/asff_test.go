@@ -46,7 +46,9 @@ func TestASFFStatusMapping(t *testing.T) {
 
 func TestASFFDeterministicID(t *testing.T) {
 	base := secpillar.Finding{Control: "identity.root-mfa-enabled", Status: secpillar.StatusFail, Severity: secpillar.SeverityCritical, Resource: secpillar.AccountResource("111122223333")}
-	id := func(f secpillar.Finding) string { return ASFF([]secpillar.Finding{f}, ASFFOptions{Now: fixedNow})[0].Id }
+	id := func(f secpillar.Finding) string {
+		return ASFF([]secpillar.Finding{f}, ASFFOptions{Now: fixedNow})[0].Id
+	}
 
 	again := base
 	again.Status = secpillar.StatusPass // a later scan of the same resource
