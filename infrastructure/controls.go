@@ -1,8 +1,99 @@
 package infrastructure
 
-import "github.com/secpillar/secpillar"
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/secpillar/secpillar"
+)
+
+// The IDs of the infrastructure controls.
+const (
+	ControlSGNoAdminPortsOpen    = "infrastructure.sg-no-admin-ports-open"
+	ControlSGNoHighRiskPortsOpen = "infrastructure.sg-no-high-risk-ports-open"
+)
+
+const (
+	cis  = "cis-aws-foundations-3.0.0"
+	fsbp = "aws-fsbp"
+)
+
+func refs(pairs ...string) []secpillar.Reference {
+	out := make([]secpillar.Reference, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, secpillar.Reference{Framework: pairs[i], ID: pairs[i+1]})
+	}
+	return out
+}
+
+// inRegion returns cfg for region (cfg itself when region is empty).
+func inRegion(cfg aws.Config, region string) aws.Config {
+	if region == "" {
+		return cfg
+	}
+	c := cfg.Copy()
+	c.Region = region
+	return c
+}
+
+// ec2Target returns the Region and ID of the EC2 resource of a finding,
+// whose Resource.ID is an EC2 ARN of typ.
+func ec2Target(f secpillar.Finding, typ string) (string, string, error) {
+	region, id, err := ec2ResourceFromARN(f.Resource.ID, typ)
+	if err != nil {
+		return "", "", fmt.Errorf("infrastructure: finding for %s cannot be remediated: %w", f.Control, err)
+	}
+	if region == "" {
+		region = f.Resource.Region
+	}
+	return region, id, nil
+}
 
 // Controls returns the infrastructure catalogue.
 func Controls() []secpillar.Control {
-	return nil
+	return []secpillar.Control{
+		{
+			ID:                     ControlSGNoAdminPortsOpen,
+			Title:                  "Security groups allow no ingress from 0.0.0.0/0 or ::/0 to remote administration ports (22, 3389) or all ports",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(cis, "5.2", cis, "5.3", fsbp, "EC2.13", fsbp, "EC2.14"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups"},
+			RemediationPermissions: []string{"ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckSecurityGroupAdminPorts(ctx, ec2.NewFromConfig(cfg))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				region, id, err := ec2Target(f, "security-group")
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateSecurityGroupAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, func(r *secpillar.RemediateOptions) { *r = o })
+			},
+		},
+		{
+			ID:                     ControlSGNoHighRiskPortsOpen,
+			Title:                  "Security groups allow no ingress from 0.0.0.0/0 or ::/0 to high-risk ports",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(fsbp, "EC2.19", fsbp, "EC2.18"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups"},
+			RemediationPermissions: []string{"ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckSecurityGroupHighRiskPorts(ctx, ec2.NewFromConfig(cfg))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				region, id, err := ec2Target(f, "security-group")
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateSecurityGroupHighRiskPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, func(r *secpillar.RemediateOptions) { *r = o })
+			},
+		},
+	}
 }
