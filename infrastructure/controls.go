@@ -39,6 +39,11 @@ func inRegion(cfg aws.Config, region string) aws.Config {
 	return c
 }
 
+// withOptions hands a catalogue adapter's options to a typed function.
+func withOptions(o secpillar.RemediateOptions) func(*secpillar.RemediateOptions) {
+	return func(r *secpillar.RemediateOptions) { *r = o }
+}
+
 // ec2Target returns the Region and ID of the EC2 resource of a finding,
 // whose Resource.ID is an EC2 ARN of typ.
 func ec2Target(f secpillar.Finding, typ string) (string, string, error) {
@@ -72,7 +77,7 @@ func Controls() []secpillar.Control {
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateSecurityGroupAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, func(r *secpillar.RemediateOptions) { *r = o })
+				return RemediateSecurityGroupAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, withOptions(o))
 			},
 		},
 		{
@@ -92,7 +97,47 @@ func Controls() []secpillar.Control {
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateSecurityGroupHighRiskPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, func(r *secpillar.RemediateOptions) { *r = o })
+				return RemediateSecurityGroupHighRiskPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlDefaultSGClosed,
+			Title:                  "Default security groups have no inbound or outbound rules",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(cis, "5.4", fsbp, "EC2.2"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups"},
+			RemediationPermissions: []string{"ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckDefaultSecurityGroupsClosed(ctx, ec2.NewFromConfig(cfg))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				region, id, err := ec2Target(f, "security-group")
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateDefaultSecurityGroup(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlNACLNoAdminPortsOpen,
+			Title:                  "Network ACLs allow no ingress from 0.0.0.0/0 or ::/0 to remote administration ports",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(cis, "5.1", fsbp, "EC2.21"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeNetworkAcls"},
+			RemediationPermissions: []string{"ec2:DeleteNetworkAclEntry", "ec2:DescribeNetworkAcls"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckNetworkACLAdminPorts(ctx, ec2.NewFromConfig(cfg), cfg.Region)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				region, id, err := ec2Target(f, "network-acl")
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateNetworkACLAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, withOptions(o))
 			},
 		},
 	}
