@@ -140,5 +140,126 @@ func Controls() []secpillar.Control {
 				return RemediateNetworkACLAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, withOptions(o))
 			},
 		},
+		{
+			ID:          ControlVPCPeeringRoutesLeastAccess,
+			Title:       "Routes to VPC peering connections are no wider than needed",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(cis, "5.5"),
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"ec2:DescribeRouteTables", "ec2:DescribeVpcPeeringConnections"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckVPCPeeringRoutes(ctx, ec2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			// The remediation needs a destination and a role from the
+			// caller: RemediateVPCFlowLogs has no catalogue adapter.
+			ID:                     ControlVPCFlowLogs,
+			Title:                  "Every VPC has an active flow log capturing rejected traffic",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(cis, "3.7", fsbp, "EC2.6"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeFlowLogs", "ec2:DescribeVpcs"},
+			RemediationPermissions: []string{"ec2:CreateFlowLogs", "ec2:DescribeFlowLogs", "iam:PassRole"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckVPCFlowLogs(ctx, ec2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			ID:                     ControlSubnetNoAutoPublicIP,
+			Title:                  "Subnets do not assign public IPv4 addresses on launch",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "EC2.15"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeSubnets"},
+			RemediationPermissions: []string{"ec2:DescribeSubnets", "ec2:ModifySubnetAttribute"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckSubnetAutoAssignPublicIP(ctx, ec2.NewFromConfig(cfg))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				region, id, err := ec2Target(f, "subnet")
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateSubnetAutoAssignPublicIP(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+			},
+		},
+		{
+			ID:          ControlInstanceNoPublicIP,
+			Title:       "EC2 instances have no public IPv4 address",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityHigh,
+			References:  refs(fsbp, "EC2.9"),
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"ec2:DescribeInstances"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckInstancePublicIP(ctx, ec2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			ID:                     ControlIMDSv2Required,
+			Title:                  "EC2 instances require IMDSv2",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(cis, "5.6", fsbp, "EC2.8"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeInstances"},
+			RemediationPermissions: []string{"ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckInstancesIMDSv2(ctx, ec2.NewFromConfig(cfg), cfg.Region)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				region, id, err := ec2Target(f, "instance")
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateInstanceIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlIMDSv2AccountDefault,
+			Title:                  "The Region's instance metadata default requires IMDSv2",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:GetInstanceMetadataDefaults"},
+			RemediationPermissions: []string{"ec2:GetInstanceMetadataDefaults", "ec2:ModifyInstanceMetadataDefaults"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckIMDSv2AccountDefault(ctx, ec2.NewFromConfig(cfg), "")
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if f.Resource.Region == "" {
+					return secpillar.Remediation{}, fmt.Errorf("infrastructure: finding for %s names no Region", f.Control)
+				}
+				return RemediateIMDSv2AccountDefault(ctx, ec2.NewFromConfig(inRegion(cfg, f.Resource.Region)), f.Resource.Account, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlLaunchTemplateIMDSv2,
+			Title:                  "Launch templates require IMDSv2",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "EC2.170"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"ec2:DescribeLaunchTemplateVersions", "ec2:DescribeLaunchTemplates"},
+			RemediationPermissions: []string{"ec2:CreateLaunchTemplateVersion", "ec2:DescribeLaunchTemplateVersions", "ec2:ModifyLaunchTemplate"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckLaunchTemplatesIMDSv2(ctx, ec2.NewFromConfig(cfg), cfg.Region)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				region, id, err := ec2Target(f, "launch-template")
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateLaunchTemplateIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+			},
+		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -359,3 +360,7 @@ func TestSecurityGroupAdminPortsAdapterRemediates(t *testing.T) {
 		t.Error("a finding without an ARN was accepted")
 	}
 }
+
+// cmpIgnoreSmithy lets cmp compare SDK structs, whose only unexported
+// field is an empty serialisation marker.
+var cmpIgnoreSmithy = cmp.Exporter(func(reflect.Type) bool { return true })
