@@ -35,7 +35,9 @@ func bucketRemediation(fn func(ctx context.Context, api *s3.Client, b Bucket, op
 func s3Controls() []secpillar.Control {
 	bpa := bucketControl(ControlS3BucketPublicAccessBlock, "S3 buckets have all four Block Public Access flags on", secpillar.SeverityHigh,
 		[]secpillar.Reference{fsbp("S3.8")}, []string{"s3:GetBucketPublicAccessBlock"},
-		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketPublicAccessBlock(ctx, api) })
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketPublicAccessBlock(ctx, api)
+		})
 	bpa.RemediationPermissions = []string{"s3:PutBucketPublicAccessBlock"}
 	bpa.Remediate = bucketRemediation(func(ctx context.Context, api *s3.Client, b Bucket, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 		return RemediateS3BucketPublicAccessBlock(ctx, api, b, o...)
@@ -43,11 +45,15 @@ func s3Controls() []secpillar.Control {
 
 	mfa := bucketControl(ControlS3BucketMFADelete, "S3 buckets have versioning with MFA delete", secpillar.SeverityLow,
 		[]secpillar.Reference{cis("2.1.2")}, []string{"s3:GetBucketVersioning"},
-		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketMFADelete(ctx, api) })
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketMFADelete(ctx, api)
+		})
 
 	acls := bucketControl(ControlS3BucketACLsDisabled, "S3 buckets have ACLs disabled (BucketOwnerEnforced)", secpillar.SeverityMedium,
 		[]secpillar.Reference{fsbp("S3.12")}, []string{"s3:GetBucketOwnershipControls"},
-		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketACLsDisabled(ctx, api) })
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketACLsDisabled(ctx, api)
+		})
 	acls.RemediationPermissions = []string{"s3:PutBucketOwnershipControls"}
 	acls.Remediate = bucketRemediation(func(ctx context.Context, api *s3.Client, b Bucket, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 		return RemediateS3BucketACLsDisabled(ctx, api, b, o...)
@@ -55,19 +61,25 @@ func s3Controls() []secpillar.Control {
 
 	logging := bucketControl(ControlS3BucketAccessLogging, "S3 buckets have server access logging on", secpillar.SeverityMedium,
 		[]secpillar.Reference{fsbp("S3.9")}, []string{"s3:GetBucketLogging"},
-		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketAccessLogging(ctx, api) })
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketAccessLogging(ctx, api)
+		})
 	logging.RemediationPermissions = []string{"s3:PutBucketLogging"} // RemediateS3BucketAccessLogging needs a target: no adapter
 
 	ssekms := bucketControl(ControlS3BucketSSEKMS, "S3 buckets encrypt with SSE-KMS and a bucket key", secpillar.SeverityMedium,
 		[]secpillar.Reference{fsbp("S3.17")}, []string{"s3:GetEncryptionConfiguration"},
-		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketSSEKMS(ctx, api) })
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketSSEKMS(ctx, api)
+		})
 	// No adapter: the key is the caller's choice (the AWS managed key
 	// cannot be used across accounts), see RemediateS3BucketSSEKMS.
 	ssekms.RemediationPermissions = []string{"s3:PutEncryptionConfiguration"}
 
 	ssec := bucketControl(ControlS3BucketSSECBlocked, "S3 buckets block uploads with customer-provided keys (SSE-C)", secpillar.SeverityLow,
 		nil, []string{"s3:GetEncryptionConfiguration"},
-		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketSSECBlocked(ctx, api) })
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketSSECBlocked(ctx, api)
+		})
 	ssec.RemediationPermissions = []string{"s3:PutEncryptionConfiguration"}
 	ssec.Remediate = bucketRemediation(func(ctx context.Context, api *s3.Client, b Bucket, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 		return RemediateS3BucketSSECBlocked(ctx, api, b, o...)
@@ -75,7 +87,9 @@ func s3Controls() []secpillar.Control {
 
 	ver := bucketControl(ControlS3BucketVersioning, "S3 buckets have versioning on", secpillar.SeverityLow,
 		[]secpillar.Reference{fsbp("S3.14")}, []string{"s3:GetBucketVersioning"},
-		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketVersioning(ctx, api) })
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketVersioning(ctx, api)
+		})
 	ver.RemediationPermissions = []string{"s3:PutBucketVersioning"}
 	ver.Remediate = bucketRemediation(func(ctx context.Context, api *s3.Client, b Bucket, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 		return RemediateS3BucketVersioning(ctx, api, b, o...)

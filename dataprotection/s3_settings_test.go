@@ -69,7 +69,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 				a.S3.Bucket("suspended", "eu-west-1").Versioning = s3types.BucketVersioningStatusSuspended
 				a.S3.Bucket("never", "eu-west-1")
 			},
-			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketVersioning(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketVersioning(ctx, api)
+			},
 			want: map[string]string{
 				"on":        "PASS: Versioning is enabled.",
 				"suspended": "FAIL: Versioning is not enabled; enable it so that overwritten and deleted objects can be recovered.",
@@ -84,7 +86,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 				a.S3.Bucket("plain", "us-east-1").Versioning = s3types.BucketVersioningStatusEnabled
 				a.S3.Bucket("never", "eu-west-1")
 			},
-			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketMFADelete(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketMFADelete(ctx, api)
+			},
 			want: map[string]string{
 				"mfa":   "PASS: Versioning is enabled with MFA delete.",
 				"plain": "FAIL: MFA delete is not on; the root user must enable versioning with MFA delete (PutBucketVersioning with its MFA device).",
@@ -96,7 +100,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 			setup: func(a *fakeaws.Account) {
 				a.S3.Bucket("odd", "us-east-1").Versioning = "Paused"
 			},
-			check:   func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketVersioning(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketVersioning(ctx, api)
+			},
 			wantErr: `unknown versioning status "Paused"`,
 		},
 		{
@@ -106,7 +112,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 				a.S3.Bucket("preferred", "us-east-1").Ownership = s3types.ObjectOwnershipBucketOwnerPreferred
 				a.S3.Bucket("legacy", "eu-west-1")
 			},
-			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketACLsDisabled(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketACLsDisabled(ctx, api)
+			},
 			want: map[string]string{
 				"enforced":  "PASS: ACLs are disabled (object ownership BucketOwnerEnforced).",
 				"preferred": "FAIL: ACLs are enabled; set object ownership to BucketOwnerEnforced after moving any access granted by ACLs into the bucket policy.",
@@ -119,7 +127,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 				a.S3.Bucket("logs", "us-east-1")
 				a.S3.Bucket("logged", "us-east-1").Logging = &s3types.LoggingEnabled{TargetBucket: aws.String("logs"), TargetPrefix: aws.String("logged/")}
 			},
-			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketAccessLogging(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketAccessLogging(ctx, api)
+			},
 			want: map[string]string{
 				"logs":   "FAIL: Server access logging is off; send the logs to a dedicated logging bucket in the same Region.",
 				"logged": "PASS: Server access logging is on.",
@@ -133,7 +143,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 					return &s3.GetBucketLoggingOutput{LoggingEnabled: &s3types.LoggingEnabled{}}, nil
 				}})
 			},
-			check:   func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketAccessLogging(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketAccessLogging(ctx, api)
+			},
 			wantErr: "no TargetBucket",
 		},
 		{
@@ -144,7 +156,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 				a.S3.Bucket("kms-nobk", "eu-west-1").Encryption = kmsRule(keyARN, false)
 				a.S3.Bucket("dsse", "eu-west-1").Encryption = &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKmsDsse}}}}
 			},
-			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketSSEKMS(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketSSEKMS(ctx, api)
+			},
 			want: map[string]string{
 				"sse-s3":   "FAIL: Default encryption is SSE-S3; set SSE-KMS with a bucket key.",
 				"kms-bk":   "PASS: Default encryption is aws:kms with a bucket key where it applies.",
@@ -174,8 +188,10 @@ func TestS3BucketSettingChecks(t *testing.T) {
 				a.S3.Bucket("b", "us-east-1")
 				a.Inject(fakeaws.Fault{Service: "S3", Operation: "GetBucketEncryption", Code: "ServerSideEncryptionConfigurationNotFoundError"})
 			},
-			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketSSEKMS(ctx, api) },
-			want:  map[string]string{"b": "FAIL: The bucket has no default encryption rule; set SSE-KMS with a bucket key."},
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketSSEKMS(ctx, api)
+			},
+			want: map[string]string{"b": "FAIL: The bucket has no default encryption rule; set SSE-KMS with a bucket key."},
 		},
 		{
 			name: "encryption answer without configuration",
@@ -185,7 +201,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 					return &s3.GetBucketEncryptionOutput{}, nil
 				}})
 			},
-			check:   func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketSSEKMS(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketSSEKMS(ctx, api)
+			},
 			wantErr: "no ServerSideEncryptionConfiguration",
 		},
 		{
@@ -195,7 +213,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 				a.S3.Bucket("none-blocked", "us-east-1").Encryption = kmsRule("", true, s3types.EncryptionTypeNone)
 				a.S3.Bucket("default", "eu-west-1")
 			},
-			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketSSECBlocked(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketSSECBlocked(ctx, api)
+			},
 			want: map[string]string{
 				"blocked":      "PASS: Uploads encrypted with customer-provided keys (SSE-C) are blocked.",
 				"none-blocked": "FAIL: Uploads with customer-provided keys (SSE-C) are allowed; block SSE-C in the default encryption rule unless a workload needs it.",
@@ -222,15 +242,22 @@ func TestS3BucketSettingChecks(t *testing.T) {
 			wantErr: "bucket gone not found",
 		},
 		{
-			name:    "list access denied",
-			setup:   func(a *fakeaws.Account) { a.S3.Bucket("b", "eu-west-1"); a.DenyAccess("S3", "ListBuckets", "") },
-			check:   func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketVersioning(ctx, api) },
+			name:  "list access denied",
+			setup: func(a *fakeaws.Account) { a.S3.Bucket("b", "eu-west-1"); a.DenyAccess("S3", "ListBuckets", "") },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketVersioning(ctx, api)
+			},
 			wantErr: "explicit deny",
 		},
 		{
-			name:    "read access denied",
-			setup:   func(a *fakeaws.Account) { a.S3.Bucket("b", "eu-west-1"); a.DenyAccess("S3", "GetBucketOwnershipControls", "eu-west-1") },
-			check:   func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketACLsDisabled(ctx, api) },
+			name: "read access denied",
+			setup: func(a *fakeaws.Account) {
+				a.S3.Bucket("b", "eu-west-1")
+				a.DenyAccess("S3", "GetBucketOwnershipControls", "eu-west-1")
+			},
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketACLsDisabled(ctx, api)
+			},
 			wantErr: "explicit deny",
 		},
 		{
@@ -240,7 +267,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 					return &s3.ListBucketsOutput{Buckets: []s3types.Bucket{{Name: aws.String("b")}}}, nil
 				}})
 			},
-			check:   func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketVersioning(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketVersioning(ctx, api)
+			},
 			wantErr: `bucket "b" has no BucketRegion`,
 		},
 		{
@@ -250,7 +279,9 @@ func TestS3BucketSettingChecks(t *testing.T) {
 					return &s3.ListBucketsOutput{ContinuationToken: aws.String("same")}, nil
 				}})
 			},
-			check:   func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) { return CheckS3BucketVersioning(ctx, api) },
+			check: func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+				return CheckS3BucketVersioning(ctx, api)
+			},
 			wantErr: "came back twice",
 		},
 	}
@@ -342,8 +373,10 @@ func TestS3BucketSettingRemediations(t *testing.T) {
 			},
 		},
 		{
-			name:  "acls disabled",
-			setup: func(a *fakeaws.Account) { a.S3.Bucket("data", "eu-west-1").Ownership = s3types.ObjectOwnershipObjectWriter },
+			name: "acls disabled",
+			setup: func(a *fakeaws.Account) {
+				a.S3.Bucket("data", "eu-west-1").Ownership = s3types.ObjectOwnershipObjectWriter
+			},
 			run: func(ctx context.Context, api *s3.Client, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 				return RemediateS3BucketACLsDisabled(ctx, api, b, o...)
 			},
@@ -368,8 +401,10 @@ func TestS3BucketSettingRemediations(t *testing.T) {
 			},
 		},
 		{
-			name:  "sse-kms keeps blocked types and the configured key",
-			setup: func(a *fakeaws.Account) { a.S3.Bucket("data", "eu-west-1").Encryption = kmsRule(keyARN, false, s3types.EncryptionTypeSseC) },
+			name: "sse-kms keeps blocked types and the configured key",
+			setup: func(a *fakeaws.Account) {
+				a.S3.Bucket("data", "eu-west-1").Encryption = kmsRule(keyARN, false, s3types.EncryptionTypeSseC)
+			},
 			run: func(ctx context.Context, api *s3.Client, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 				return RemediateS3BucketSSEKMS(ctx, api, b, "", o...)
 			},
@@ -382,8 +417,10 @@ func TestS3BucketSettingRemediations(t *testing.T) {
 			},
 		},
 		{
-			name:  "sse-c blocked keeps the kms rule",
-			setup: func(a *fakeaws.Account) { a.S3.Bucket("data", "eu-west-1").Encryption = kmsRule(keyARN, true, s3types.EncryptionTypeNone) },
+			name: "sse-c blocked keeps the kms rule",
+			setup: func(a *fakeaws.Account) {
+				a.S3.Bucket("data", "eu-west-1").Encryption = kmsRule(keyARN, true, s3types.EncryptionTypeNone)
+			},
 			run: func(ctx context.Context, api *s3.Client, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 				return RemediateS3BucketSSECBlocked(ctx, api, b, o...)
 			},
