@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/secpillar/secpillar"
 )
 
@@ -95,5 +96,22 @@ func s3Controls() []secpillar.Control {
 		return RemediateS3BucketVersioning(ctx, api, b, o...)
 	})
 
-	return []secpillar.Control{bpa, mfa, acls, logging, ssekms, ssec, ver}
+	notPublic := secpillar.Control{
+		ID: ControlS3BucketNotPublic, Title: "S3 buckets are not public after Block Public Access", Domain: secpillar.DomainDataProtection,
+		Severity: secpillar.SeverityCritical, References: []secpillar.Reference{fsbp("S3.2"), fsbp("S3.3")}, Scope: secpillar.ScopeAccount,
+		Permissions:            []string{"sts:GetCallerIdentity", "s3:GetAccountPublicAccessBlock", "s3:ListAllMyBuckets", "s3:GetBucketPublicAccessBlock", "s3:GetBucketAcl", "s3:GetBucketPolicy"},
+		RemediationPermissions: []string{"s3:PutBucketPublicAccessBlock"},
+		Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+			acct, err := callerAccount(ctx, cfg)
+			if err != nil {
+				return nil, err
+			}
+			return CheckS3BucketNotPublic(ctx, s3.NewFromConfig(cfg), s3control.NewFromConfig(cfg), acct)
+		},
+		Remediate: bucketRemediation(func(ctx context.Context, api *s3.Client, b Bucket, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
+			return RemediateS3BucketNotPublic(ctx, api, b, o...)
+		}),
+	}
+
+	return []secpillar.Control{bpa, notPublic, mfa, acls, logging, ssekms, ssec, ver}
 }
