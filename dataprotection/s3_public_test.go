@@ -118,8 +118,11 @@ func TestCheckS3BucketNotPublic(t *testing.T) {
 			wantErr: "explicit deny",
 		},
 		{
-			name:    "account flags access denied",
-			setup:   func(a *fakeaws.Account) { a.S3.Bucket("b", "us-east-1"); a.DenyAccess("S3 Control", "GetPublicAccessBlock", "") },
+			name: "account flags access denied",
+			setup: func(a *fakeaws.Account) {
+				a.S3.Bucket("b", "us-east-1")
+				a.DenyAccess("S3 Control", "GetPublicAccessBlock", "")
+			},
 			wantErr: "explicit deny",
 		},
 		{
