@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/secpillar/secpillar"
 )
@@ -72,6 +74,22 @@ func Controls() []secpillar.Control {
 					return secpillar.Remediation{}, err
 				}
 				return RemediateStackNotFailed(ctx, cloudformation.NewFromConfig(cfg, withRegion(f.Resource.Region)), stack, nil, optsOf(opts))
+			},
+		},
+		{
+			ID:                     SecurityAlertRulesID,
+			Title:                  "EventBridge rules send security findings and tampering events to a subscribed SNS topic",
+			Domain:                 secpillar.DomainIncident,
+			Severity:               secpillar.SeverityHigh,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"events:DescribeEventBus", "events:ListRules", "events:ListTargetsByRule", "sns:ListSubscriptionsByTopic"},
+			RemediationPermissions: []string{"events:PutRule", "events:PutTargets", "events:DescribeRule"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckSecurityAlertRules(ctx, eventbridge.NewFromConfig(cfg), sns.NewFromConfig(cfg))
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
 			},
 		},
 	}
