@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"testing"
@@ -25,24 +26,28 @@ var unreachablePermissions = map[string]string{
 }
 
 // calledActions runs fn against acct and returns the IAM actions of the
-// calls it made, and any call whose service the action table does not
-// know.
-func calledActions(t *testing.T, acct *fakeaws.Account, fn func()) map[string]string {
+// calls it made that need a permission, and the nominal actions of those
+// that need none (sts:GetCallerIdentity: declaring it is harmless, so it
+// counts as used). A call whose service the action table does not know is
+// an error.
+func calledActions(t *testing.T, acct *fakeaws.Account, fn func()) (needed, free map[string]string) {
 	t.Helper()
 	acct.ResetCalls()
 	fn()
-	got := map[string]string{} // lower-case action -> action
+	needed, free = map[string]string{}, map[string]string{} // lower-case action -> action
 	for _, c := range acct.Calls() {
-		action, needed, ok := secpillar.IAMAction(c.Service, c.Operation)
+		action, need, ok := secpillar.IAMAction(c.Service, c.Operation)
 		if !ok {
 			t.Errorf("%s.%s: no IAM prefix for the service ID %q in secpillar.IAMAction", c.Service, c.Operation, c.Service)
 			continue
 		}
-		if needed {
-			got[strings.ToLower(action)] = action
+		if need {
+			needed[strings.ToLower(action)] = action
+		} else {
+			free[strings.ToLower(c.Service+":"+c.Operation)] = c.Service + ":" + c.Operation
 		}
 	}
-	return got
+	return needed, free
 }
 
 func lowerSet(actions ...[]string) map[string]bool {
@@ -75,19 +80,19 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 			if c.Scope == secpillar.ScopeRegional {
 				regions = acct.EnabledRegions()
 			}
-			called := map[string]string{}
+			called, free := map[string]string{}, map[string]string{}
 			for _, region := range regions {
 				rc := cfg.Copy()
 				rc.Region = region
-				for k, v := range calledActions(t, acct, func() {
+				needed, noPermission := calledActions(t, acct, func() {
 					ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 					defer cancel()
 					if _, err := c.Check(ctx, rc); err != nil {
 						t.Errorf("%s: check failed against the demo account: %v", region, err)
 					}
-				}) {
-					called[k] = v
-				}
+				})
+				maps.Copy(called, needed)
+				maps.Copy(free, noPermission)
 			}
 			declared := lowerSet(c.Permissions)
 			var missing, unused []string
@@ -97,7 +102,8 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 				}
 			}
 			for _, a := range c.Permissions {
-				if called[strings.ToLower(a)] == "" && unreachablePermissions[c.ID+" "+a] == "" {
+				k := strings.ToLower(a)
+				if called[k] == "" && free[k] == "" && unreachablePermissions[c.ID+" "+a] == "" {
 					unused = append(unused, a)
 				}
 			}
@@ -117,7 +123,9 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 			found = found || (c.ID == id && lowerSet(c.Permissions)[strings.ToLower(action)])
 		}
 		if !found {
-			t.Errorf("unreachablePermissions has %q, which no control declares", key)
+			// Logged, not failed: the entry may name a control of a
+			// domain branch that is not merged here.
+			t.Logf("unreachablePermissions has %q, which no control declares", key)
 		}
 	}
 }
@@ -169,7 +177,7 @@ func TestRemediationPermissionsCoverCalls(t *testing.T) {
 			if failed.Resource.Region != "" {
 				rc.Region = failed.Resource.Region
 			}
-			called := calledActions(t, acct, func() {
+			called, _ := calledActions(t, acct, func() {
 				if _, err := c.Remediate(ctx, rc, *failed, secpillar.RemediateOptions{MaxResources: 1000}); err != nil {
 					t.Logf("remediate %s: %v", failed.Resource.ID, err)
 				}
