@@ -140,23 +140,12 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 	for _, fn := range optFns {
 		fn(&opts)
 	}
-	if cfg.Region == "" {
-		return OrgReport{}, errors.New("secpillar: organization run: cfg.Region is empty: set the home Region")
-	}
-	if opts.RoleName == "" {
-		return OrgReport{}, errors.New("secpillar: organization run: OrgOptions.RoleName is empty: name the role to assume in each account")
-	}
-	if !rolePathPattern.MatchString(opts.RoleName) {
-		return OrgReport{}, fmt.Errorf("secpillar: organization run: role name %q is not a valid IAM role name or path", opts.RoleName)
+	if err := validateOrgRun(cfg, controls, opts); err != nil {
+		return OrgReport{}, err
 	}
 	for _, id := range opts.Accounts {
 		if !accountIDPattern.MatchString(id) {
 			return OrgReport{}, fmt.Errorf("secpillar: organization run: account filter %q is not a 12-digit account ID", id)
-		}
-	}
-	for _, c := range controls {
-		if c.Check == nil {
-			return OrgReport{}, fmt.Errorf("secpillar: organization run: control %q has no Check", c.ID)
 		}
 	}
 
@@ -253,6 +242,56 @@ schedule:
 		return rep, fmt.Errorf("secpillar: organization run: %w", err)
 	}
 	return rep, nil
+}
+
+// RunAccount evaluates controls in one account through opts.RoleName, as
+// RunOrganization does for each account, without listing the
+// organization: it is the per-account step for callers that fan out
+// themselves (one Lambda invocation per account, say). opts.Accounts and
+// opts.AccountConcurrency are ignored.
+//
+// A failure to assume the role or to start the run is not an error: the
+// AccountReport carries it in Error, with one ERROR finding per control.
+// RunAccount returns an error for bad input (no home Region, no or a
+// malformed RoleName, an account ID that is not 12 digits) before any
+// call, and ctx's error when ctx ends.
+func RunAccount(ctx context.Context, cfg aws.Config, accountID string, controls []Control, optFns ...func(*OrgOptions)) (AccountReport, error) {
+	var opts OrgOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	if err := validateOrgRun(cfg, controls, opts); err != nil {
+		return AccountReport{}, err
+	}
+	if !accountIDPattern.MatchString(accountID) {
+		return AccountReport{}, fmt.Errorf("secpillar: account run: account ID %q is not 12 digits", accountID)
+	}
+	m := orgAccount{id: accountID, state: string(orgtypes.AccountStateActive), partition: partitionOfRegion(cfg.Region)}
+	ar := scanAccount(ctx, cfg, sts.NewFromConfig(cfg), m, controls, opts, opts.Run)
+	if err := ctx.Err(); err != nil {
+		return ar, fmt.Errorf("secpillar: account run: %w", err)
+	}
+	return ar, nil
+}
+
+// validateOrgRun rejects what RunOrganization and RunAccount cannot start
+// with.
+func validateOrgRun(cfg aws.Config, controls []Control, opts OrgOptions) error {
+	if cfg.Region == "" {
+		return errors.New("secpillar: organization run: cfg.Region is empty: set the home Region")
+	}
+	if opts.RoleName == "" {
+		return errors.New("secpillar: organization run: OrgOptions.RoleName is empty: name the role to assume in each account")
+	}
+	if !rolePathPattern.MatchString(opts.RoleName) {
+		return fmt.Errorf("secpillar: organization run: role name %q is not a valid IAM role name or path", opts.RoleName)
+	}
+	for _, c := range controls {
+		if c.Check == nil {
+			return fmt.Errorf("secpillar: organization run: control %q has no Check", c.ID)
+		}
+	}
+	return nil
 }
 
 // orgAccount is one account of the organization's list.

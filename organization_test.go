@@ -347,3 +347,32 @@ func TestRunOrganizationCancelled(t *testing.T) {
 		}
 	}
 }
+
+func TestRunAccount(t *testing.T) {
+	o := newTestOrg()
+	ctx := context.Background()
+	role := func(p *secpillar.OrgOptions) { p.RoleName = "SecPillarAudit"; p.ExternalID = "ext-1" }
+
+	ar, err := secpillar.RunAccount(ctx, o.cfg, "333333333333", orgControls(), role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ar.Error != "" || ar.Report.Account != "333333333333" || len(ar.Report.Findings) != 5 {
+		t.Errorf("report = %+v, want 5 findings in 333333333333", ar)
+	}
+	if n := o.root.CallCount("Organizations", ""); n != 0 {
+		t.Errorf("%d Organizations calls, want none", n)
+	}
+
+	ar, err = secpillar.RunAccount(ctx, o.cfg, "444444444444", orgControls(), role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ar.Error, "AccessDenied") || len(ar.Report.Findings) != 2 || ar.Report.Findings[0].Status != secpillar.StatusError {
+		t.Errorf("denied account report = %+v", ar)
+	}
+
+	if _, err := secpillar.RunAccount(ctx, o.cfg, "12", orgControls(), role); err == nil || !strings.Contains(err.Error(), `"12"`) {
+		t.Errorf("bad account ID: err = %v", err)
+	}
+}
