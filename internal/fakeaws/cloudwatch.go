@@ -48,7 +48,9 @@ func (f *CloudWatch) AddAlarm(region, name, metricName, namespace string, action
 		ActionsEnabled:     aws.Bool(true), AlarmActions: actions, StateValue: cwtypes.StateValueOk,
 		TreatMissingData: aws.String("notBreaching"),
 	})
-	slices.SortFunc(r.Alarms, func(a, b cwtypes.MetricAlarm) int { return strings.Compare(aws.ToString(a.AlarmName), aws.ToString(b.AlarmName)) })
+	slices.SortFunc(r.Alarms, func(a, b cwtypes.MetricAlarm) int {
+		return strings.Compare(aws.ToString(a.AlarmName), aws.ToString(b.AlarmName))
+	})
 }
 
 func (f *CloudWatch) regionOf(ctx context.Context, optFns []func(*cloudwatch.Options)) (string, *CloudWatchRegion) {
@@ -147,6 +149,8 @@ func (f *CloudWatch) PutMetricAlarm(ctx context.Context, in *cloudwatch.PutMetri
 		}
 	}
 	r.Alarms = append(r.Alarms, a)
-	slices.SortFunc(r.Alarms, func(a, b cwtypes.MetricAlarm) int { return strings.Compare(aws.ToString(a.AlarmName), aws.ToString(b.AlarmName)) })
+	slices.SortFunc(r.Alarms, func(a, b cwtypes.MetricAlarm) int {
+		return strings.Compare(aws.ToString(a.AlarmName), aws.ToString(b.AlarmName))
+	})
 	return &cloudwatch.PutMetricAlarmOutput{}, nil
 }

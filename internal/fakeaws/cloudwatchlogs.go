@@ -56,7 +56,9 @@ func (f *CloudWatchLogs) AddLogGroup(region, name string, retentionDays int32) s
 	}
 	r := f.Region(region)
 	r.LogGroups = append(r.LogGroups, g)
-	sort.Slice(r.LogGroups, func(i, j int) bool { return aws.ToString(r.LogGroups[i].LogGroupName) < aws.ToString(r.LogGroups[j].LogGroupName) })
+	sort.Slice(r.LogGroups, func(i, j int) bool {
+		return aws.ToString(r.LogGroups[i].LogGroupName) < aws.ToString(r.LogGroups[j].LogGroupName)
+	})
 	return arn + ":*"
 }
 
@@ -66,7 +68,7 @@ func (f *CloudWatchLogs) AddMetricFilter(region, group, name, pattern, metricNam
 	r := f.Region(region)
 	r.MetricFilters = append(r.MetricFilters, logstypes.MetricFilter{
 		FilterName: aws.String(name), FilterPattern: aws.String(pattern), LogGroupName: aws.String(group),
-		CreationTime: aws.Int64(f.acct.now().UnixMilli()),
+		CreationTime:          aws.Int64(f.acct.now().UnixMilli()),
 		MetricTransformations: []logstypes.MetricTransformation{{MetricName: aws.String(metricName), MetricNamespace: aws.String(namespace), MetricValue: aws.String("1")}},
 	})
 }
