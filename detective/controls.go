@@ -7,6 +7,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/secpillar/secpillar"
 )
@@ -44,7 +47,7 @@ func one(f secpillar.Finding, err error) ([]secpillar.Finding, error) {
 
 // Controls returns the detective catalogue.
 func Controls() []secpillar.Control {
-	return []secpillar.Control{
+	out := []secpillar.Control{
 		{
 			ID:                     IDCloudTrailLogValidation,
 			Title:                  "CloudTrail log file validation is enabled",
@@ -130,6 +133,84 @@ func Controls() []secpillar.Control {
 			},
 		},
 	}
+	out = append(out, alarmControls()...)
+	return out
+}
+
+var alarmPermissions = append(slices.Clone(trailStatePermissions), "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:ListSubscriptionsByTopic")
+
+var alarmTitles = map[MetricAlarm]string{
+	AlarmUnauthorizedAPICalls:    "unauthorized API calls",
+	AlarmConsoleSignInWithoutMFA: "console sign-in without MFA",
+	AlarmRootUsage:               "use of the root user",
+	AlarmIAMPolicyChanges:        "IAM policy changes",
+	AlarmCloudTrailChanges:       "CloudTrail configuration changes",
+	AlarmConsoleAuthFailures:     "console authentication failures",
+	AlarmCMKDisableOrDeletion:    "disabling or scheduled deletion of customer managed keys",
+	AlarmS3BucketPolicyChanges:   "S3 bucket policy changes",
+	AlarmConfigChanges:           "AWS Config configuration changes",
+	AlarmSecurityGroupChanges:    "security group changes",
+	AlarmNACLChanges:             "network ACL changes",
+	AlarmNetworkGatewayChanges:   "network gateway changes",
+	AlarmRouteTableChanges:       "route table changes",
+	AlarmVPCChanges:              "VPC changes",
+	AlarmOrganizationsChanges:    "AWS Organizations changes",
+}
+
+// alarmControls are the fifteen CIS 4.x controls, with their Security Hub
+// references from fsbpAlarmID.
+func alarmControls() []secpillar.Control {
+	var out []secpillar.Control
+	for i, m := range MetricAlarms() {
+		m := m
+		r := refs(cis, fmt.Sprintf("4.%d", i+1))
+		if id := fsbpAlarmID(i + 1); id != "" {
+			r = append(r, secpillar.Reference{Framework: fsbp, ID: id})
+		}
+		sev := secpillar.SeverityMedium
+		if m == AlarmRootUsage {
+			sev = secpillar.SeverityHigh
+		}
+		out = append(out, secpillar.Control{
+			ID:                     m.ControlID(),
+			Title:                  "A metric filter and alarm notify a subscribed SNS topic of " + alarmTitles[m],
+			Domain:                 secpillar.DomainDetective,
+			Severity:               sev,
+			References:             r,
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            alarmPermissions,
+			RemediationPermissions: append(slices.Clone(alarmPermissions), "logs:PutMetricFilter", "cloudwatch:PutMetricAlarm"),
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckMetricAlarm(ctx, alarmChainAPIs(cfg), m)
+				if err != nil {
+					return nil, err
+				}
+				f.Severity = sev
+				return []secpillar.Finding{f}, nil
+			},
+		})
+	}
+	return out
+}
+
+// fsbpAlarmID maps CIS 4.n to Security Hub's CloudWatch.x control: root
+// usage (4.3) is CloudWatch.1, unauthorized API calls (4.1) CloudWatch.2,
+// sign-in without MFA (4.2) CloudWatch.3, and 4.4-4.14 keep their number;
+// 4.15 (Organizations) has none.
+func fsbpAlarmID(n int) string {
+	switch {
+	case n == 3:
+		return "CloudWatch.1"
+	case n == 1 || n == 2:
+		return fmt.Sprintf("CloudWatch.%d", n+1)
+	case n >= 4 && n <= 14:
+		return fmt.Sprintf("CloudWatch.%d", n)
+	}
+	return ""
+}
+
+func alarmChainAPIs(cfg aws.Config) AlarmChainAPIs {
+	return AlarmChainAPIs{CloudTrail: cloudtrail.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg), CloudWatch: cloudwatch.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}
 }
 
 // withOptions passes a catalogue adapter's options to a typed function.
