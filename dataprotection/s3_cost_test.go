@@ -36,7 +36,9 @@ func TestS3CallsPerBucket(t *testing.T) {
 	}
 	listPages := (n + fakeaws.DefaultPageSize - 1) / fakeaws.DefaultPageSize
 	sts := map[string]int{"STS.GetCallerIdentity": 1}
-	per := func(op string, calls int) map[string]int { return map[string]int{"S3.ListBuckets": listPages, "S3." + op: calls} }
+	per := func(op string, calls int) map[string]int {
+		return map[string]int{"S3.ListBuckets": listPages, "S3." + op: calls}
+	}
 	want := map[string]map[string]int{
 		ControlS3BucketPublicAccessBlock:      per("GetPublicAccessBlock", n),
 		ControlS3BucketDenyInsecureTransport:  per("GetBucketPolicy", n),
