@@ -35,7 +35,7 @@ func IsAdmin(d *Document) (bool, string) {
 		switch {
 		case slices.ContainsFunc(s.Action, isAllActionsPattern):
 			what = "allows every action"
-		case s.NotAction != nil:
+		case s.NotAction != nil && !slices.ContainsFunc(s.NotAction, isAllActionsPattern):
 			what = fmt.Sprintf("allows every action except %s (NotAction)", quoteList(s.NotAction))
 		default:
 			continue

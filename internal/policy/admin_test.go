@@ -37,8 +37,15 @@ func TestIsAdmin(t *testing.T) {
 		{"conditional deny does not cancel", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`, true, `statement 0 allows every action on Resource "*"`},
 		{"partial deny does not cancel", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}`, true, `statement 0 allows every action on Resource "*"`},
 		{"deny on one resource does not cancel", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"arn:aws:s3:::b"}]}`, true, `statement 0 allows every action on Resource "*"`},
+		{"deny with NotPrincipal does not cancel", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"*","Resource":"*"}]}`, true, `statement 0 allows every action on Resource "*"`},
+		{"deny for one principal does not cancel", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:user/u"},"Action":"*","Resource":"*"}]}`, true, `statement 0 allows every action on Resource "*"`},
+		{"deny for principal star cancels", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`, false, `statement 1 denies every action on every resource unconditionally`},
+		{"deny with empty NotResource cancels", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":[]}]}`, false, `statement 1 denies every action on every resource unconditionally`},
+		{"deny with NotResource does not cancel", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::b"}]}`, true, `statement 0 allows every action on Resource "*"`},
+		{"deny without resource cancels", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*"}]}`, false, `statement 1 denies every action on every resource unconditionally`},
 		{"empty", `{"Statement":[]}`, false, "no statement allows every action on every resource"},
 		{"NotResource star grants nothing", `{"Statement":[{"Effect":"Allow","Action":"*","NotResource":"*"}]}`, false, "no statement allows every action on every resource"},
+		{"NotAction star grants nothing", `{"Statement":[{"Effect":"Allow","NotAction":["s3:GetObject","*"],"Resource":"*"}]}`, false, "no statement allows every action on every resource"},
 		{"empty resource list", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":[]}]}`, false, "no statement allows every action on every resource"},
 	}
 	for _, tt := range tests {
@@ -110,6 +117,9 @@ func TestPrivilegeEscalations(t *testing.T) {
 		{"conditional deny does not block", `{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`, []string{"iam:CreateAccessKey"}},
 		{"NotAction allow", `{"Statement":[{"Effect":"Allow","NotAction":["iam:*","lambda:*","glue:*","ec2:*","cloudformation:*","datapipeline:*","ecs:*","codebuild:*","sagemaker:*"],"Resource":"*"}]}`, nil},
 		{"deny statements only", `{"Statement":[{"Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*"}]}`, nil},
+		{"NotResource star grants nothing", `{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","NotResource":"*"}]}`, nil},
+		{"NotResource grants the rest", `{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","NotResource":"arn:aws:iam::111122223333:user/admin"}]}`, []string{"iam:CreateAccessKey"}},
+		{"no resource element", `{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey"}]}`, []string{"iam:CreateAccessKey"}},
 		{"empty resource list grants nothing", `{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":[]}]}`, nil},
 	}
 	for _, tt := range tests {
