@@ -113,5 +113,44 @@ func s3Controls() []secpillar.Control {
 		}),
 	}
 
-	return []secpillar.Control{bpa, notPublic, mfa, acls, logging, ssekms, ssec, ver}
+	tls := bucketControl(ControlS3BucketDenyInsecureTransport, "S3 bucket policies deny requests without TLS", secpillar.SeverityMedium,
+		[]secpillar.Reference{cis("2.1.1"), fsbp("S3.5")}, []string{"s3:GetBucketPolicy"},
+		func(ctx context.Context, api *s3.Client) ([]secpillar.Finding, error) {
+			return CheckS3BucketDenyInsecureTransport(ctx, api)
+		})
+	tls.RemediationPermissions = []string{"s3:PutBucketPolicy"}
+	tls.Remediate = bucketRemediation(func(ctx context.Context, api *s3.Client, b Bucket, o ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
+		return RemediateS3BucketDenyInsecureTransport(ctx, api, b, o...)
+	})
+
+	cross := secpillar.Control{
+		ID: ControlS3BucketCrossAccountRestricted, Title: "S3 bucket policies grant nothing to accounts outside the trusted set",
+		Domain: secpillar.DomainDataProtection, Severity: secpillar.SeverityHigh, References: []secpillar.Reference{fsbp("S3.6")},
+		Scope:       secpillar.ScopeAccount,
+		Permissions: []string{"sts:GetCallerIdentity", "s3:ListAllMyBuckets", "s3:GetBucketPolicy"},
+		// The catalogue trusts no other account; call
+		// CheckS3BucketCrossAccountRestricted with TrustedAccounts to name them.
+		Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+			acct, err := callerAccount(ctx, cfg)
+			if err != nil {
+				return nil, err
+			}
+			return CheckS3BucketCrossAccountRestricted(ctx, s3.NewFromConfig(cfg), acct)
+		},
+	}
+
+	ap := secpillar.Control{
+		ID: ControlS3AccessPointBlockPublic, Title: "S3 access points block public access", Domain: secpillar.DomainDataProtection,
+		Severity: secpillar.SeverityCritical, References: []secpillar.Reference{fsbp("S3.19")}, Scope: secpillar.ScopeRegional,
+		Permissions: []string{"sts:GetCallerIdentity", "s3:ListAccessPoints", "s3:GetAccessPoint"},
+		Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+			acct, err := callerAccount(ctx, cfg)
+			if err != nil {
+				return nil, err
+			}
+			return CheckS3AccessPointBlockPublic(ctx, s3control.NewFromConfig(cfg), acct, cfg.Region)
+		},
+	}
+
+	return []secpillar.Control{bpa, notPublic, tls, mfa, cross, acls, logging, ssekms, ssec, ver, ap}
 }
