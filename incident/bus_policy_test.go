@@ -54,8 +54,10 @@ func TestCheckEventBusPolicyNotPublic(t *testing.T) {
 		{name: "only the default bus, no policy", setup: func(*fakeaws.Account) {}, want: map[string]secpillar.Status{busARN("default"): secpillar.StatusPass}},
 		{name: "access denied", setup: func(a *fakeaws.Account) { a.DenyAccess("EventBridge", "ListEventBuses", "") }, wantErr: "explicit deny"},
 		{
-			name:    "malformed policy is an error",
-			setup:   func(a *fakeaws.Account) { a.EventBridge.Bus("us-east-1", "default").Policy = `{"Statement":[{"Effect":"Maybe"}]}` },
+			name: "malformed policy is an error",
+			setup: func(a *fakeaws.Account) {
+				a.EventBridge.Bus("us-east-1", "default").Policy = `{"Statement":[{"Effect":"Maybe"}]}`
+			},
 			wantErr: "default",
 		},
 		{
