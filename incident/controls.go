@@ -1,8 +1,78 @@
 package incident
 
-import "github.com/secpillar/secpillar"
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+
+	"github.com/secpillar/secpillar"
+)
 
 // Controls returns the incident catalogue.
 func Controls() []secpillar.Control {
-	return nil
+	return []secpillar.Control{
+		{
+			ID:                     StackTerminationProtectionID,
+			Title:                  "CloudFormation stacks have termination protection",
+			Domain:                 secpillar.DomainIncident,
+			Severity:               secpillar.SeverityMedium,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudformation:DescribeStacks"},
+			RemediationPermissions: []string{"cloudformation:UpdateTerminationProtection"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckStackTerminationProtection(ctx, cloudformation.NewFromConfig(cfg))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				stack, err := findingStack(f, StackTerminationProtectionID)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateStackTerminationProtection(ctx, cloudformation.NewFromConfig(cfg, withRegion(f.Resource.Region)), stack, optsOf(opts))
+			},
+		},
+		{
+			ID:          StackNotificationsID,
+			Title:       "CloudFormation stacks send events to an SNS topic",
+			Domain:      secpillar.DomainIncident,
+			Severity:    secpillar.SeverityLow,
+			References:  []secpillar.Reference{{Framework: "aws-fsbp", ID: "CloudFormation.1"}},
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"cloudformation:DescribeStacks"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckStackNotifications(ctx, cloudformation.NewFromConfig(cfg))
+			},
+		},
+		{
+			ID:       StackNoDriftID,
+			Title:    "CloudFormation stacks have not drifted from their templates",
+			Domain:   secpillar.DomainIncident,
+			Severity: secpillar.SeverityMedium,
+			Scope:    secpillar.ScopeRegional,
+			Permissions: []string{"cloudformation:DescribeStacks", "cloudformation:DetectStackDrift",
+				"cloudformation:DescribeStackDriftDetectionStatus", "cloudformation:DescribeStackResourceDrifts"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckStackDrift(ctx, cloudformation.NewFromConfig(cfg))
+			},
+		},
+		{
+			ID:                     StackNotFailedID,
+			Title:                  "No CloudFormation stack is stuck in a failed state",
+			Domain:                 secpillar.DomainIncident,
+			Severity:               secpillar.SeverityMedium,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudformation:DescribeStacks"},
+			RemediationPermissions: []string{"cloudformation:ContinueUpdateRollback"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckStackNotFailed(ctx, cloudformation.NewFromConfig(cfg))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				stack, err := findingStack(f, StackNotFailedID)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateStackNotFailed(ctx, cloudformation.NewFromConfig(cfg, withRegion(f.Resource.Region)), stack, nil, optsOf(opts))
+			},
+		},
+	}
 }
