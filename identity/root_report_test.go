@@ -36,7 +36,9 @@ func TestCheckRootAccessKeys(t *testing.T) {
 	}{
 		{"no keys", func(a *fakeaws.Account) { a.IAM.Root.PasswordEnabled = true }, secpillar.StatusPass},
 		{"no credentials at all", func(a *fakeaws.Account) {}, secpillar.StatusPass},
-		{"inactive key", func(a *fakeaws.Account) { a.IAM.Root.AccessKeys = []fakeaws.RootKey{{Active: false, Rotated: days(400)}} }, secpillar.StatusPass},
+		{"inactive key", func(a *fakeaws.Account) {
+			a.IAM.Root.AccessKeys = []fakeaws.RootKey{{Active: false, Rotated: days(400)}}
+		}, secpillar.StatusPass},
 		{"active key", func(a *fakeaws.Account) {
 			a.IAM.Root.AccessKeys = []fakeaws.RootKey{{Active: false, Rotated: days(400)}, {Active: true, Rotated: days(3)}}
 		}, secpillar.StatusFail},
@@ -130,14 +132,20 @@ func TestCheckRootNotUsed(t *testing.T) {
 		opts  func(*RootReportOptions)
 		want  secpillar.Status
 	}{
-		{"password used recently", func(a *fakeaws.Account) { a.IAM.Root.PasswordEnabled, a.IAM.Root.PasswordLastUsed = true, ptr(days(10)) }, nil, secpillar.StatusFail},
-		{"password used long ago", func(a *fakeaws.Account) { a.IAM.Root.PasswordEnabled, a.IAM.Root.PasswordLastUsed = true, ptr(days(200)) }, nil, secpillar.StatusPass},
+		{"password used recently", func(a *fakeaws.Account) {
+			a.IAM.Root.PasswordEnabled, a.IAM.Root.PasswordLastUsed = true, ptr(days(10))
+		}, nil, secpillar.StatusFail},
+		{"password used long ago", func(a *fakeaws.Account) {
+			a.IAM.Root.PasswordEnabled, a.IAM.Root.PasswordLastUsed = true, ptr(days(200))
+		}, nil, secpillar.StatusPass},
 		{"never used", func(a *fakeaws.Account) { a.IAM.Root.PasswordEnabled = true }, nil, secpillar.StatusPass},
 		{"no credentials", func(a *fakeaws.Account) {}, nil, secpillar.StatusPass},
 		{"key used recently", func(a *fakeaws.Account) {
 			a.IAM.Root.AccessKeys = []fakeaws.RootKey{{Active: true, Rotated: days(500), LastUsed: ptr(days(2))}}
 		}, nil, secpillar.StatusFail},
-		{"shorter window", func(a *fakeaws.Account) { a.IAM.Root.PasswordEnabled, a.IAM.Root.PasswordLastUsed = true, ptr(days(10)) },
+		{"shorter window", func(a *fakeaws.Account) {
+			a.IAM.Root.PasswordEnabled, a.IAM.Root.PasswordLastUsed = true, ptr(days(10))
+		},
 			func(o *RootReportOptions) { o.MaxAge = 5 }, secpillar.StatusPass},
 	}
 	for _, tt := range tests {
