@@ -7,6 +7,7 @@ import (
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 )
 
 // seedIdentityDemo adds the identity domain's state to the demo account; the
@@ -14,14 +15,16 @@ import (
 //
 // Passing: root has MFA and no keys, alice is a tidy console user, a
 // support role exists, vendor-audit requires an external ID, a security
-// contact is registered, us-east-1 has an Access Analyzer. Failing: root
+// contact is registered, us-east-1 has an Access Analyzer, the account
+// is in an organization with all features and trusts its security account. Failing: root
 // MFA is virtual and root signed in recently, the password policy is weak,
 // bob has no MFA and an unused initial key, ci-bot has two keys (one old
 // and idle), carol has her own policies, admins hold AdministratorAccess,
 // DeveloperAccess allows ec2:*, DeployPipeline can escalate, one role is
 // public and one trusts an outside account without an external ID, an
 // expired certificate remains, eu-west-1 and ap-southeast-2 have no
-// analyzer, global STS tokens are v1 and the account is in no organization.
+// analyzer, global STS tokens are v1 and the organization the account
+// manages does not manage member root credentials centrally.
 func seedIdentityDemo(a *Account) {
 	now := a.now()
 	day := func(n int) time.Time { return now.AddDate(0, 0, -n).Truncate(time.Second) }
@@ -93,4 +96,18 @@ func seedIdentityDemo(a *Account) {
 			Title: aws.String("SecOps"), EmailAddress: aws.String("security@example.com"), PhoneNumber: aws.String("+1-555-0100")},
 	}
 	f.GlobalEndpointTokenVersion = 1
+
+	// The demo account manages a small organization with all features,
+	// but IAM has no trusted access, so root credentials are not managed
+	// centrally.
+	a.Organizations.Organization = &orgtypes.Organization{Id: aws.String("o-demo1234ab"), FeatureSet: orgtypes.OrganizationFeatureSetAll,
+		MasterAccountId: aws.String(a.ID), MasterAccountEmail: aws.String("aws-root@example.com"),
+		Arn: aws.String("arn:aws:organizations::" + a.ID + ":organization/o-demo1234ab")}
+	for _, m := range []struct{ id, name string }{{a.ID, "management"}, {"210987654321", "workloads"}, {"999900001111", "security"}} {
+		a.Organizations.Accounts = append(a.Organizations.Accounts, orgtypes.Account{Id: aws.String(m.id), Name: aws.String(m.name),
+			Arn:    aws.String("arn:aws:organizations::" + a.ID + ":account/o-demo1234ab/" + m.id),
+			Status: orgtypes.AccountStatusActive, Email: aws.String(m.name + "@example.com")})
+	}
+	f.addRoleLocked("security-audit", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999900001111:role/auditor"},"Action":"sts:AssumeRole"}]}`, day(500)).
+		AttachedPolicies = []string{"arn:aws:iam::aws:policy/SecurityAudit"}
 }
