@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/google/go-cmp/cmp"
@@ -59,6 +60,25 @@ func TestCheckRoleTrustNotPublic(t *testing.T) {
 		fs, err := CheckRoleTrustNotPublic(context.Background(), iam.NewFromConfig(newAccount().Config()))
 		if err != nil || !cmp.Equal([]string{"account=NOT_APPLICABLE"}, statuses(fs)) {
 			t.Fatalf("findings = %v, %v", statuses(fs), err)
+		}
+	})
+	t.Run("nil trust policy", func(t *testing.T) {
+		acct := newAccount()
+		respond(acct, "IAM", "GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{RoleDetailList: []iamtypes.RoleDetail{{
+			RoleName: ptr("r"), Arn: ptr("arn:aws:iam::111122223333:role/r")}}}, nil)
+		for _, check := range []func() error{
+			func() error {
+				_, err := CheckRoleTrustNotPublic(context.Background(), iam.NewFromConfig(acct.Config()))
+				return err
+			},
+			func() error {
+				_, err := CheckCrossAccountTrustExternalID(context.Background(), iam.NewFromConfig(acct.Config()), nil)
+				return err
+			},
+		} {
+			if err := check(); err == nil || !strings.Contains(err.Error(), "role r") {
+				t.Errorf("error = %v, want one naming the role", err)
+			}
 		}
 	})
 	t.Run("malformed trust policy", func(t *testing.T) {
