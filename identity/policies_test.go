@@ -65,6 +65,9 @@ var authzFaults = []struct {
 	{"truncated page without marker", func(a *fakeaws.Account) {
 		respond(a, "IAM", "GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{IsTruncated: true}, nil)
 	}},
+	{"the same marker twice", func(a *fakeaws.Account) {
+		respond(a, "IAM", "GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{IsTruncated: true, Marker: aws.String("again")}, nil)
+	}},
 	{"policy without ARN", func(a *fakeaws.Account) {
 		respond(a, "IAM", "GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{Policies: []iamtypes.ManagedPolicyDetail{{PolicyName: aws.String("x")}}}, nil)
 	}},
