@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/secpillar/secpillar"
@@ -130,6 +131,28 @@ func Controls() []secpillar.Control {
 			RemediationPermissions: append(slices.Clone(trailStatePermissions), "cloudtrail:PutEventSelectors"),
 			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
 				return one(CheckCloudTrailS3DataEvents(ctx, cloudtrail.NewFromConfig(cfg), S3ReadEvents))
+			},
+		},
+		{
+			ID:          IDConfigRecorderEnabled,
+			Title:       "AWS Config records all resources, including global ones, with healthy delivery",
+			Domain:      secpillar.DomainDetective,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(cis, "3.3", fsbp, "Config.1"),
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus", "config:DescribeDeliveryChannels", "config:DescribeDeliveryChannelStatus"},
+			RemediationPermissions: []string{"config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus", "config:DescribeDeliveryChannels",
+				"config:DescribeDeliveryChannelStatus", "config:PutConfigurationRecorder", "config:PutDeliveryChannel", "config:StartConfigurationRecorder", "iam:PassRole"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckConfigRecorder(ctx, configservice.NewFromConfig(cfg), cfg.Region))
+			},
+			// The adapter fixes a recorder that exists or creates one with
+			// the service-linked role; it never invents a delivery bucket.
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if f.Resource.Region != "" {
+					cfg.Region = f.Resource.Region
+				}
+				return RemediateConfigRecorder(ctx, configservice.NewFromConfig(cfg), ConfigRecorderTarget{AccountID: f.Resource.Account}, withOptions(o))
 			},
 		},
 	}
