@@ -3,9 +3,13 @@ package infrastructure
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/secpillar/secpillar"
 )
@@ -42,6 +46,19 @@ func inRegion(cfg aws.Config, region string) aws.Config {
 // withOptions hands a catalogue adapter's options to a typed function.
 func withOptions(o secpillar.RemediateOptions) func(*secpillar.RemediateOptions) {
 	return func(r *secpillar.RemediateOptions) { *r = o }
+}
+
+// globalConfig returns cfg for the global services whose endpoint lives
+// in us-east-1 (CloudFront, Shield, Route 53).
+func globalConfig(cfg aws.Config) aws.Config { return inRegion(cfg, "us-east-1") }
+
+// distributionTarget returns the distribution ID of a CloudFront finding.
+func distributionTarget(f secpillar.Finding) (string, error) {
+	a, err := arn.Parse(f.Resource.ID)
+	if err != nil || a.Service != "cloudfront" || !strings.HasPrefix(a.Resource, "distribution/") {
+		return "", fmt.Errorf("infrastructure: finding for %s cannot be remediated: %q is not a CloudFront distribution ARN", f.Control, f.Resource.ID)
+	}
+	return strings.TrimPrefix(a.Resource, "distribution/"), nil
 }
 
 // ec2Target returns the Region and ID of the EC2 resource of a finding,
@@ -259,6 +276,144 @@ func Controls() []secpillar.Control {
 					return secpillar.Remediation{}, err
 				}
 				return RemediateLaunchTemplateIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontViewerHTTPS,
+			Title:                  "CloudFront distributions require HTTPS between viewers and CloudFront",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.3"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontViewerHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontViewerHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontOriginHTTPS,
+			Title:                  "CloudFront distributions reach custom origins over HTTPS",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.9"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontOriginHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontOriginHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontNoDeprecatedOriginSSL,
+			Title:                  "CloudFront distributions use no deprecated SSL/TLS protocols to custom origins",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.10"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontNoDeprecatedOriginSSL(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontNoDeprecatedOriginSSL(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontViewerTLSPolicy,
+			Title:                  "CloudFront distributions use the TLSv1.2_2021 viewer security policy or newer",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.15"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontViewerTLSPolicy(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontViewerTLSPolicy(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, "", withOptions(o))
+			},
+		},
+		{
+			// RemediateCloudFrontWAF needs the caller's web ACL: no adapter.
+			ID:          ControlCloudFrontWAF,
+			Title:       "CloudFront distributions are associated with an AWS WAF web ACL",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "CloudFront.6"),
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"cloudfront:ListDistributions"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontWAF(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+		},
+		{
+			// RemediateCloudFrontLogging needs the caller's log bucket: no adapter.
+			ID:          ControlCloudFrontLogging,
+			Title:       "CloudFront distributions have access logging on",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "CloudFront.5"),
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:ListDistributions"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontLogging(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+		},
+		{
+			ID:          ControlCloudFrontS3OriginOAC,
+			Title:       "CloudFront S3 origins use origin access control and exist",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "CloudFront.13", fsbp, "CloudFront.12"),
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"cloudfront:ListDistributions", "s3:ListBucket"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontS3OriginOAC(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), s3.NewFromConfig(cfg))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontDefaultRootObject,
+			Title:                  "CloudFront distributions have a default root object",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(fsbp, "CloudFront.1"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:GetDistributionConfig", "cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, "", withOptions(o))
 			},
 		},
 	}
