@@ -3,6 +3,7 @@ package secpillar_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -375,4 +376,37 @@ func TestRunAccount(t *testing.T) {
 	if _, err := secpillar.RunAccount(ctx, o.cfg, "12", orgControls(), role); err == nil || !strings.Contains(err.Error(), `"12"`) {
 		t.Errorf("bad account ID: err = %v", err)
 	}
+}
+
+// An organization-wide scan of the demo organization: every ACTIVE
+// account is scanned through the audit role, the account without the
+// role is reported, the suspended one is skipped.
+func ExampleRunOrganization() {
+	cfg, _ := fakeaws.DemoOrganization()
+	rep, err := secpillar.RunOrganization(context.Background(), cfg, orgControls(), func(o *secpillar.OrgOptions) {
+		o.RoleName = fakeaws.DemoOrgRole
+		o.Run.Regions = []string{"us-east-1"}
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range rep.Accounts {
+		if a.Error != "" {
+			fmt.Printf("%s %-10s could not be scanned: %d ERROR findings\n", a.Account, a.Name, len(a.Report.Findings))
+			continue
+		}
+		fmt.Printf("%s %-10s %d findings\n", a.Account, a.Name, len(a.Report.Findings))
+	}
+	for _, s := range rep.Skipped {
+		fmt.Printf("%s %-10s skipped: %s\n", s.Account, s.Name, s.State)
+	}
+	fmt.Println("incomplete:", rep.Incomplete)
+	// Output:
+	// 123456789012 management 2 findings
+	// 210987654321 production 2 findings
+	// 345678901234 staging    2 findings
+	// 456789012345 sandbox    could not be scanned: 2 ERROR findings
+	// 567890123456 retired    skipped: SUSPENDED
+	// incomplete: true
 }
