@@ -234,3 +234,23 @@ func (rejectAll) BatchImportFindings(ctx context.Context, in *securityhub.BatchI
 	}
 	return out, nil
 }
+
+func TestPrintPolicy(t *testing.T) {
+	var buf bytes.Buffer
+	if err := printPolicy(&buf, "", true); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Version   string
+		Statement []struct{ Sid string }
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, buf.String())
+	}
+	if doc.Version != "2012-10-17" || len(doc.Statement) == 0 || doc.Statement[0].Sid != "SecPillarRead" {
+		t.Errorf("policy = %s", buf.String())
+	}
+	if err := printPolicy(&buf, "nosuch", false); err == nil {
+		t.Error("an unknown control selected nothing without an error")
+	}
+}
