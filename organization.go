@@ -59,6 +59,10 @@ type OrgOptions struct {
 	// Run holds the options of each account's run. Its Progress callback,
 	// when set, is serialised across accounts.
 	Run RunOptions
+	// CallerDirect scans the caller's own account (usually the
+	// management account, where the role may not be deployed) with cfg's
+	// credentials instead of assuming RoleName there.
+	CallerDirect bool
 	// AccountDone, when set, is called once per account (scanned or
 	// failed) as soon as it finishes. Calls are serialised.
 	AccountDone func(AccountReport)
@@ -153,6 +157,14 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 	if err != nil {
 		return OrgReport{}, err
 	}
+	var caller string
+	if opts.CallerDirect {
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return OrgReport{}, fmt.Errorf("secpillar: organization run: identify the caller's account: %w", err)
+		}
+		caller = aws.ToString(id.Account)
+	}
 
 	var (
 		rep     OrgReport
@@ -216,7 +228,12 @@ schedule:
 		go func(m orgAccount) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			ar := scanAccount(ctx, cfg, stsClient, m, controls, opts, runOpt)
+			var ar AccountReport
+			if m.id == caller {
+				ar = scanCaller(ctx, cfg, m, controls, runOpt)
+			} else {
+				ar = scanAccount(ctx, cfg, stsClient, m, controls, opts, runOpt)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			rep.Accounts = append(rep.Accounts, ar)
@@ -397,6 +414,21 @@ func scanAccount(ctx context.Context, cfg aws.Config, stsClient *sts.Client, m o
 	if err != nil {
 		// The run started but stopped early (cancelled, credentials
 		// expired): keep what it saw.
+		ar.Error = err.Error()
+		ar.Report.Incomplete = true
+	}
+	return ar
+}
+
+// scanCaller runs the controls in the caller's own account with its own
+// credentials.
+func scanCaller(ctx context.Context, cfg aws.Config, m orgAccount, controls []Control, runOpt RunOptions) AccountReport {
+	rep, err := Run(ctx, cfg, controls, func(o *RunOptions) { *o = runOpt })
+	if err != nil && rep.Account == "" {
+		return failedAccount(m.id, m.name, err, controls)
+	}
+	ar := AccountReport{Account: m.id, Name: m.name, Report: rep}
+	if err != nil {
 		ar.Error = err.Error()
 		ar.Report.Incomplete = true
 	}

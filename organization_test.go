@@ -410,3 +410,26 @@ func ExampleRunOrganization() {
 	// 567890123456 retired    skipped: SUSPENDED
 	// incomplete: true
 }
+
+func TestRunOrganizationCallerDirect(t *testing.T) {
+	o := newTestOrg()
+	o.root.IAM.Roles = nil // the role is not deployed in the management account
+	rep, err := secpillar.RunOrganization(context.Background(), o.cfg, orgControls(), func(p *secpillar.OrgOptions) {
+		p.RoleName = "SecPillarAudit"
+		p.ExternalID = "ext-1"
+		p.CallerDirect = true
+		p.Accounts = []string{"111111111111", "222222222222"}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failed()) != 0 || len(rep.Accounts) != 2 {
+		t.Fatalf("accounts = %+v, want both scanned", rep.Accounts)
+	}
+	if got := o.root.CallCount("STS", "AssumeRole"); got != 1 {
+		t.Errorf("%d AssumeRole calls, want 1 (the member only)", got)
+	}
+	if got := len(rep.Accounts[0].Report.Findings); got != 4 {
+		t.Errorf("management account: %d findings, want 4", got)
+	}
+}
