@@ -169,7 +169,16 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 	var (
 		rep     OrgReport
 		targets []orgAccount
+		mu      sync.Mutex // guards rep and serialises AccountDone
 	)
+	addAccount := func(ar AccountReport) {
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Accounts = append(rep.Accounts, ar)
+		if opts.AccountDone != nil {
+			opts.AccountDone(ar)
+		}
+	}
 	want := map[string]bool{}
 	for _, id := range opts.Accounts {
 		want[id] = true
@@ -182,7 +191,7 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 		found[m.id] = true
 		switch {
 		case m.err != nil:
-			rep.Accounts = append(rep.Accounts, failedAccount(m.id, m.name, m.err, controls))
+			addAccount(failedAccount(m.id, m.name, m.err, controls))
 		case m.state != string(orgtypes.AccountStateActive):
 			rep.Skipped = append(rep.Skipped, SkippedAccount{Account: m.id, Name: m.name, State: m.state})
 		default:
@@ -192,7 +201,7 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 	for _, id := range opts.Accounts {
 		if !found[id] {
 			found[id] = true
-			rep.Accounts = append(rep.Accounts, failedAccount(id, "", errors.New("the account is not in the organization's account list"), controls))
+			addAccount(failedAccount(id, "", errors.New("the account is not in the organization's account list"), controls))
 		}
 	}
 
@@ -201,7 +210,6 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 		n = DefaultAccountConcurrency
 	}
 	var (
-		mu     sync.Mutex // guards rep and serialises the callbacks
 		pmu    sync.Mutex // serialises Progress across accounts
 		wg     sync.WaitGroup
 		sem    = make(chan struct{}, n)
@@ -234,17 +242,12 @@ schedule:
 			} else {
 				ar = scanAccount(ctx, cfg, stsClient, m, controls, opts, runOpt)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			rep.Accounts = append(rep.Accounts, ar)
-			if opts.AccountDone != nil {
-				opts.AccountDone(ar)
-			}
+			addAccount(ar)
 		}(m)
 	}
 	wg.Wait()
 	for _, m := range targets[scheduled:] {
-		rep.Accounts = append(rep.Accounts, failedAccount(m.id, m.name, fmt.Errorf("not scanned: %w", ctx.Err()), controls))
+		addAccount(failedAccount(m.id, m.name, fmt.Errorf("not scanned: %w", ctx.Err()), controls))
 	}
 
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].Account < rep.Accounts[j].Account })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,9 +187,11 @@ func accountIDs(as []secpillar.AccountReport) []string {
 
 func TestRunOrganizationAccountFilter(t *testing.T) {
 	o := newTestOrg()
+	var done []string
 	rep, err := secpillar.RunOrganization(context.Background(), o.cfg, orgControls(), func(opts *secpillar.OrgOptions) {
 		opts.RoleName = "SecPillarAudit"
 		opts.Accounts = []string{"222222222222", "555555555555", "999999999999"}
+		opts.AccountDone = func(a secpillar.AccountReport) { done = append(done, a.Account) }
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -198,6 +201,10 @@ func TestRunOrganizationAccountFilter(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"999999999999"}, accountIDs(rep.Failed())); diff != "" {
 		t.Errorf("failed (-want +got):\n%s", diff)
+	}
+	sort.Strings(done)
+	if diff := cmp.Diff([]string{"222222222222", "999999999999"}, done); diff != "" {
+		t.Errorf("AccountDone (-want +got):\n%s", diff)
 	}
 	if len(rep.Skipped) != 1 || rep.Skipped[0].Account != "555555555555" {
 		t.Errorf("skipped = %+v, want the suspended account", rep.Skipped)
