@@ -170,4 +170,3 @@ func TestOversizedPolicyDocuments(t *testing.T) {
 		})
 	}
 }
-
