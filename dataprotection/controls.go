@@ -3,6 +3,7 @@ package dataprotection
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -34,6 +35,10 @@ func one(f secpillar.Finding, err error) ([]secpillar.Finding, error) {
 
 // Controls returns the dataprotection catalogue.
 func Controls() []secpillar.Control {
+	return slices.Concat(s3AccountControls(), s3Controls(), kmsControls())
+}
+
+func s3AccountControls() []secpillar.Control {
 	return []secpillar.Control{
 		{
 			ID:                     ControlS3AccountPublicAccessBlock,

@@ -156,8 +156,11 @@ func lookupTrail(ctx context.Context, api TrailsAPI, trail string) (trailRef, er
 			return ref, nil
 		}
 	}
-	return trailRef{}, fmt.Errorf("detective: trail %s not found", trail)
+	return trailRef{}, fmt.Errorf("detective: trail %s: %w", trail, errTrailNotFound)
 }
+
+// errTrailNotFound is wrapped by lookupTrail when no trail matches.
+var errTrailNotFound = errors.New("trail not found")
 
 func boolString(b bool) string {
 	if b {

@@ -3,9 +3,14 @@ package detective
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/secpillar/secpillar"
 )
@@ -31,9 +36,19 @@ func trailFinding(control string, f secpillar.Finding) error {
 	return nil
 }
 
+var trailStatePermissions = []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"}
+
+// one adapts a single-finding check to the catalogue's shape.
+func one(f secpillar.Finding, err error) ([]secpillar.Finding, error) {
+	if err != nil {
+		return nil, err
+	}
+	return []secpillar.Finding{f}, nil
+}
+
 // Controls returns the detective catalogue.
 func Controls() []secpillar.Control {
-	return []secpillar.Control{
+	out := []secpillar.Control{
 		{
 			ID:                     IDCloudTrailLogValidation,
 			Title:                  "CloudTrail log file validation is enabled",
@@ -53,7 +68,172 @@ func Controls() []secpillar.Control {
 				return RemediateCloudTrailLogValidation(ctx, cloudtrail.NewFromConfig(cfg), f.Resource.ID, withOptions(o))
 			},
 		},
+		{
+			ID:                     IDCloudTrailMultiRegion,
+			Title:                  "A multi-Region CloudTrail trail logs all read and write management events",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(cis, "3.1", fsbp, "CloudTrail.1"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            trailStatePermissions,
+			RemediationPermissions: append(slices.Clone(trailStatePermissions), "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StartLogging"),
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckCloudTrailMultiRegion(ctx, cloudtrail.NewFromConfig(cfg)))
+			},
+		},
+		{
+			ID:                     IDCloudTrailKMSEncrypted,
+			Title:                  "CloudTrail logs are encrypted with a KMS key",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(cis, "3.5", fsbp, "CloudTrail.2"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudtrail:DescribeTrails"},
+			RemediationPermissions: []string{"cloudtrail:DescribeTrails", "cloudtrail:UpdateTrail"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudTrailKMSEncrypted(ctx, cloudtrail.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			ID:                     IDCloudTrailCloudWatchLogs,
+			Title:                  "CloudTrail trails deliver to CloudWatch Logs",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityLow,
+			References:             refs(fsbp, "CloudTrail.5"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudtrail:DescribeTrails"},
+			RemediationPermissions: []string{"cloudtrail:DescribeTrails", "cloudtrail:UpdateTrail", "iam:PassRole"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudTrailCloudWatchLogs(ctx, cloudtrail.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			ID:                     IDCloudTrailS3WriteEvents,
+			Title:                  "CloudTrail records S3 object-level write events",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(cis, "3.8", fsbp, "S3.22"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            trailStatePermissions,
+			RemediationPermissions: append(slices.Clone(trailStatePermissions), "cloudtrail:PutEventSelectors"),
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckCloudTrailS3DataEvents(ctx, cloudtrail.NewFromConfig(cfg), S3WriteEvents))
+			},
+		},
+		{
+			ID:                     IDCloudTrailS3ReadEvents,
+			Title:                  "CloudTrail records S3 object-level read events",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(cis, "3.9", fsbp, "S3.23"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            trailStatePermissions,
+			RemediationPermissions: append(slices.Clone(trailStatePermissions), "cloudtrail:PutEventSelectors"),
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckCloudTrailS3DataEvents(ctx, cloudtrail.NewFromConfig(cfg), S3ReadEvents))
+			},
+		},
+		{
+			ID:          IDConfigRecorderEnabled,
+			Title:       "AWS Config records all resources, including global ones, with healthy delivery",
+			Domain:      secpillar.DomainDetective,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(cis, "3.3", fsbp, "Config.1"),
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus", "config:DescribeDeliveryChannels", "config:DescribeDeliveryChannelStatus"},
+			RemediationPermissions: []string{"config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus", "config:DescribeDeliveryChannels",
+				"config:DescribeDeliveryChannelStatus", "config:PutConfigurationRecorder", "config:PutDeliveryChannel", "config:StartConfigurationRecorder", "iam:PassRole"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckConfigRecorder(ctx, configservice.NewFromConfig(cfg), cfg.Region))
+			},
+			// The adapter fixes a recorder that exists or creates one with
+			// the service-linked role; it never invents a delivery bucket.
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if f.Resource.Region != "" {
+					cfg.Region = f.Resource.Region
+				}
+				return RemediateConfigRecorder(ctx, configservice.NewFromConfig(cfg), ConfigRecorderTarget{AccountID: f.Resource.Account}, withOptions(o))
+			},
+		},
 	}
+	out = append(out, alarmControls()...)
+	return out
+}
+
+var alarmPermissions = append(slices.Clone(trailStatePermissions), "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:ListSubscriptionsByTopic")
+
+var alarmTitles = map[MetricAlarm]string{
+	AlarmUnauthorizedAPICalls:    "unauthorized API calls",
+	AlarmConsoleSignInWithoutMFA: "console sign-in without MFA",
+	AlarmRootUsage:               "use of the root user",
+	AlarmIAMPolicyChanges:        "IAM policy changes",
+	AlarmCloudTrailChanges:       "CloudTrail configuration changes",
+	AlarmConsoleAuthFailures:     "console authentication failures",
+	AlarmCMKDisableOrDeletion:    "disabling or scheduled deletion of customer managed keys",
+	AlarmS3BucketPolicyChanges:   "S3 bucket policy changes",
+	AlarmConfigChanges:           "AWS Config configuration changes",
+	AlarmSecurityGroupChanges:    "security group changes",
+	AlarmNACLChanges:             "network ACL changes",
+	AlarmNetworkGatewayChanges:   "network gateway changes",
+	AlarmRouteTableChanges:       "route table changes",
+	AlarmVPCChanges:              "VPC changes",
+	AlarmOrganizationsChanges:    "AWS Organizations changes",
+}
+
+// alarmControls are the fifteen CIS 4.x controls, with their Security Hub
+// references from fsbpAlarmID.
+func alarmControls() []secpillar.Control {
+	var out []secpillar.Control
+	for i, m := range MetricAlarms() {
+		m := m
+		r := refs(cis, fmt.Sprintf("4.%d", i+1))
+		if id := fsbpAlarmID(i + 1); id != "" {
+			r = append(r, secpillar.Reference{Framework: fsbp, ID: id})
+		}
+		sev := secpillar.SeverityMedium
+		if m == AlarmRootUsage {
+			sev = secpillar.SeverityHigh
+		}
+		out = append(out, secpillar.Control{
+			ID:                     m.ControlID(),
+			Title:                  "A metric filter and alarm notify a subscribed SNS topic of " + alarmTitles[m],
+			Domain:                 secpillar.DomainDetective,
+			Severity:               sev,
+			References:             r,
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            alarmPermissions,
+			RemediationPermissions: append(slices.Clone(alarmPermissions), "logs:PutMetricFilter", "cloudwatch:PutMetricAlarm"),
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckMetricAlarm(ctx, alarmChainAPIs(cfg), m)
+				if err != nil {
+					return nil, err
+				}
+				f.Severity = sev
+				return []secpillar.Finding{f}, nil
+			},
+		})
+	}
+	return out
+}
+
+// fsbpAlarmID maps CIS 4.n to Security Hub's CloudWatch.x control: root
+// usage (4.3) is CloudWatch.1, unauthorized API calls (4.1) CloudWatch.2,
+// sign-in without MFA (4.2) CloudWatch.3, and 4.4-4.14 keep their number;
+// 4.15 (Organizations) has none.
+func fsbpAlarmID(n int) string {
+	switch {
+	case n == 3:
+		return "CloudWatch.1"
+	case n == 1 || n == 2:
+		return fmt.Sprintf("CloudWatch.%d", n+1)
+	case n >= 4 && n <= 14:
+		return fmt.Sprintf("CloudWatch.%d", n)
+	}
+	return ""
+}
+
+func alarmChainAPIs(cfg aws.Config) AlarmChainAPIs {
+	return AlarmChainAPIs{CloudTrail: cloudtrail.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg), CloudWatch: cloudwatch.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}
 }
 
 // withOptions passes a catalogue adapter's options to a typed function.

@@ -2,9 +2,12 @@ package incident
 
 import (
 	"context"
+	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/secpillar/secpillar"
 )
@@ -72,6 +75,44 @@ func Controls() []secpillar.Control {
 					return secpillar.Remediation{}, err
 				}
 				return RemediateStackNotFailed(ctx, cloudformation.NewFromConfig(cfg, withRegion(f.Resource.Region)), stack, nil, optsOf(opts))
+			},
+		},
+		{
+			ID:                     SecurityAlertRulesID,
+			Title:                  "EventBridge rules send security findings and tampering events to a subscribed SNS topic",
+			Domain:                 secpillar.DomainIncident,
+			Severity:               secpillar.SeverityHigh,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"events:DescribeEventBus", "events:ListRules", "events:ListTargetsByRule", "sns:ListSubscriptionsByTopic"},
+			RemediationPermissions: []string{"events:PutRule", "events:PutTargets", "events:DescribeRule"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckSecurityAlertRules(ctx, eventbridge.NewFromConfig(cfg), sns.NewFromConfig(cfg))
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
+			},
+		},
+		{
+			ID:                     EventBusNotPublicID,
+			Title:                  "EventBridge event bus policies are not public",
+			Domain:                 secpillar.DomainIncident,
+			Severity:               secpillar.SeverityHigh,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"events:ListEventBuses"},
+			RemediationPermissions: []string{"events:DescribeEventBus", "events:PutPermission", "events:RemovePermission"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckEventBusPolicyNotPublic(ctx, eventbridge.NewFromConfig(cfg))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if f.Resource.Type != EventBusResourceType || f.Resource.ID == "" {
+					return secpillar.Remediation{}, errors.New("incident: " + EventBusNotPublicID + ": the finding is not about an event bus")
+				}
+				return RemediateEventBusPolicyNotPublic(ctx, eventbridge.NewFromConfig(cfg, func(o *eventbridge.Options) {
+					if f.Resource.Region != "" {
+						o.Region = f.Resource.Region
+					}
+				}), f.Resource.ID, optsOf(opts))
 			},
 		},
 	}

@@ -14,11 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/secpillar/secpillar"
-	"github.com/secpillar/secpillar/dataprotection"
-	"github.com/secpillar/secpillar/detective"
-	"github.com/secpillar/secpillar/identity"
-	"github.com/secpillar/secpillar/incident"
-	"github.com/secpillar/secpillar/infrastructure"
+	"github.com/secpillar/secpillar/catalogue"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 	"github.com/secpillar/secpillar/report"
 )
@@ -28,8 +24,7 @@ import (
 // FAIL and an ERROR in every Region even while the catalogue is small.
 func demoFindings(t *testing.T) ([]secpillar.Finding, []secpillar.Control) {
 	t.Helper()
-	controls := slices.Concat(identity.Controls(), detective.Controls(), infrastructure.Controls(),
-		dataprotection.Controls(), incident.Controls(),
+	controls := slices.Concat(catalogue.All(),
 		[]secpillar.Control{
 			{ID: "test.account-level", Title: "An account-level test control", Severity: secpillar.SeverityHigh, Scope: secpillar.ScopeAccount,
 				Check: func(context.Context, aws.Config) ([]secpillar.Finding, error) {

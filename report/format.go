@@ -61,3 +61,37 @@ func Write(w io.Writer, f Format, findings []secpillar.Finding, opts Options) er
 	}
 	return fmt.Errorf("report: unknown format %q", f)
 }
+
+// WriteReport writes the findings of a run in format f. In the table
+// format the summary is followed by the Regions that were skipped and, for
+// an incomplete report, the checks that could not be evaluated, so that a
+// reader never takes a partial scan for a clean one. The JSON formats hold
+// the findings only (ERROR findings included).
+func WriteReport(w io.Writer, f Format, rep secpillar.Report, opts Options) error {
+	if err := Write(w, f, rep.Findings, opts); err != nil {
+		return err
+	}
+	if f != FormatTable {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nAccount %s: %d Regions scanned", rep.Account, len(rep.Regions))
+	if len(rep.SkippedRegions) > 0 {
+		fmt.Fprintf(&b, ", not enabled: %s", strings.Join(rep.SkippedRegions, ", "))
+	}
+	b.WriteString(".\n")
+	if rep.Incomplete {
+		fmt.Fprintf(&b, "INCOMPLETE: checks not evaluated: %d\n", len(rep.Errors))
+		for _, e := range rep.Errors {
+			where := e.Control
+			if e.Region != "" {
+				where += " (" + e.Region + ")"
+			}
+			fmt.Fprintf(&b, "  %s: %s\n", where, oneLine(e.Error))
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("report: write: %w", err)
+	}
+	return nil
+}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/secpillar/secpillar"
 )
 
 func TestWriteJSONLinesGolden(t *testing.T) {
@@ -95,5 +97,26 @@ func TestWriteEveryFormat(t *testing.T) {
 	}
 	if err := Write(&bytes.Buffer{}, "xml", nil, Options{}); err == nil {
 		t.Error("Write(xml) succeeded, want an error")
+	}
+}
+
+func TestWriteReportTableGolden(t *testing.T) {
+	rep := secpillar.Report{
+		Account: "123456789012", Regions: []string{"ap-southeast-2", "eu-west-1", "us-east-1"}, SkippedRegions: []string{"af-south-1"},
+		Findings: sampleFindings(), Incomplete: true,
+		Errors: []secpillar.RunError{{Control: "detective.guardduty-enabled", Region: "ap-southeast-2", Error: "operation error GuardDuty: ListDetectors, AccessDeniedException: not authorized"}},
+	}
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, FormatTable, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report-table", buf.Bytes())
+
+	buf.Reset()
+	if err := WriteReport(&buf, FormatJSON, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.Count(buf.Bytes(), []byte("\n")); got != len(rep.Findings) {
+		t.Errorf("json: %d lines, want %d", got, len(rep.Findings))
 	}
 }

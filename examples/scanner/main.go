@@ -15,16 +15,13 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -32,6 +29,7 @@ import (
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/catalogue"
 	"github.com/secpillar/secpillar/internal/fakeaws"
+	"github.com/secpillar/secpillar/report"
 )
 
 func main() {
@@ -62,7 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.demo, "demo", false, "scan the built-in demo account instead of a real one")
 	fs.StringVar(&o.regions, "regions", "", "comma-separated Regions (default: every enabled Region)")
 	fs.StringVar(&o.controls, "controls", "", "comma-separated control IDs, ID prefixes, domains or references like CIS:1.5 (default: all)")
-	fs.StringVar(&o.format, "format", "table", "output format: table or json")
+	fs.StringVar(&o.format, "format", "table", "output format: table, json, ocsf or asff")
 	fs.StringVar(&o.out, "out", "", "write findings to this file instead of standard output")
 	fs.StringVar(&o.severity, "severity", "INFORMATIONAL", "lowest severity of a FAIL that makes the exit status 1")
 	fs.BoolVar(&o.fix, "fix", false, "after the scan, show the dry-run plan for failed controls that have a remediation, then apply it after confirmation")
@@ -76,10 +74,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	switch o.format {
-	case "table", "json":
-	default:
-		return o, fmt.Errorf("-format %q: want table or json", o.format)
+	if _, err := report.ParseFormat(o.format); err != nil {
+		return o, fmt.Errorf("-format: %w", err)
 	}
 	if _, err := secpillar.ParseSeverity(strings.ToUpper(o.severity)); err != nil {
 		return o, fmt.Errorf("-severity: %w", err)
@@ -154,11 +150,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer f.Close()
 		out = f
 	}
-	if err := write(out, o.format, rep); err != nil {
+	format, _ := report.ParseFormat(o.format)
+	ropts := report.Options{ASFF: report.ASFFOptions{Region: cfg.Region, Controls: controls}, OCSF: report.OCSFOptions{Controls: controls}}
+	if err := report.Write(out, format, rep.Findings, ropts); err != nil {
 		fmt.Fprintln(stderr, "scanner: write findings:", err)
 		return 2
 	}
-	writeSummary(stderr, rep)
+	writeRunSummary(stderr, rep, format != report.FormatTable || o.out != "")
 	if runErr != nil {
 		fmt.Fprintln(stderr, "scanner:", runErr)
 	}
@@ -186,93 +184,18 @@ func exitStatus(rep secpillar.Report, runErr error, threshold secpillar.Severity
 	return 0
 }
 
-func write(w io.Writer, format string, rep secpillar.Report) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		for _, f := range rep.Findings {
-			if err := enc.Encode(f); err != nil {
-				return err
-			}
-		}
-		return nil
-	default:
-		return writeTable(w, rep.Findings)
-	}
-}
-
-// writeTable prints findings sorted by status (FAIL and ERROR first), then
-// severity (highest first), then control and resource.
-func writeTable(w io.Writer, findings []secpillar.Finding) error {
-	fs := append([]secpillar.Finding(nil), findings...)
-	statusRank := map[secpillar.Status]int{secpillar.StatusFail: 0, secpillar.StatusError: 1, secpillar.StatusPass: 2, secpillar.StatusNotApplicable: 3}
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if statusRank[a.Status] != statusRank[b.Status] {
-			return statusRank[a.Status] < statusRank[b.Status]
-		}
-		if a.Severity.Rank() != b.Severity.Rank() {
-			return a.Severity.Rank() > b.Severity.Rank()
-		}
-		if a.Control != b.Control {
-			return a.Control < b.Control
-		}
-		return a.Resource.ID < b.Resource.ID
-	})
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tSEVERITY\tCONTROL\tREGION\tRESOURCE\tREASON")
-	for _, f := range fs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Status, f.Severity, f.Control, orDash(f.Resource.Region), f.Resource.ID, f.Reason)
-	}
-	return tw.Flush()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// writeSummary prints counts by domain and by severity of failures.
-func writeSummary(w io.Writer, rep secpillar.Report) {
-	byStatus := map[secpillar.Status]int{}
-	byDomain := map[string]map[secpillar.Status]int{}
-	failBySev := map[secpillar.Severity]int{}
-	for _, f := range rep.Findings {
-		byStatus[f.Status]++
-		d, _, _ := strings.Cut(f.Control, ".")
-		if byDomain[d] == nil {
-			byDomain[d] = map[secpillar.Status]int{}
-		}
-		byDomain[d][f.Status]++
-		if f.Status == secpillar.StatusFail {
-			failBySev[f.Severity]++
-		}
-	}
+// writeRunSummary prints the account, the Regions, whether the run was
+// complete, and (when the findings went elsewhere than a table on the
+// terminal) the summary by domain and severity.
+func writeRunSummary(w io.Writer, rep secpillar.Report, withCounts bool) {
 	fmt.Fprintf(w, "\naccount %s, Regions %s", rep.Account, strings.Join(rep.Regions, " "))
 	if len(rep.SkippedRegions) > 0 {
 		fmt.Fprintf(w, " (not enabled, skipped: %s)", strings.Join(rep.SkippedRegions, " "))
 	}
 	fmt.Fprintln(w)
-	domains := make([]string, 0, len(byDomain))
-	for d := range byDomain {
-		domains = append(domains, d)
+	if withCounts {
+		report.WriteSummary(w, report.Summarize(rep.Findings))
 	}
-	sort.Strings(domains)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DOMAIN\tPASS\tFAIL\tN/A\tERROR\t")
-	for _, d := range domains {
-		m := byDomain[d]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", d, m[secpillar.StatusPass], m[secpillar.StatusFail], m[secpillar.StatusNotApplicable], m[secpillar.StatusError])
-	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t\n", byStatus[secpillar.StatusPass], byStatus[secpillar.StatusFail], byStatus[secpillar.StatusNotApplicable], byStatus[secpillar.StatusError])
-	tw.Flush()
-	var sev []string
-	for _, s := range []secpillar.Severity{secpillar.SeverityCritical, secpillar.SeverityHigh, secpillar.SeverityMedium, secpillar.SeverityLow, secpillar.SeverityInformational} {
-		sev = append(sev, fmt.Sprintf("%s %d", s, failBySev[s]))
-	}
-	fmt.Fprintf(w, "failed by severity: %s\n", strings.Join(sev, ", "))
 	if rep.Incomplete {
 		fmt.Fprintf(w, "INCOMPLETE: %d checks could not be evaluated (see the ERROR findings)\n", len(rep.Errors))
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -172,6 +173,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		checkAnalysisInvariants(t, doc, d)
+		checkEditInvariants(t, doc, d)
 	})
 }
 
@@ -180,8 +182,228 @@ func FuzzParse(f *testing.F) {
 func checkAnalysisInvariants(t *testing.T, doc string, d *Document) {
 	t.Helper()
 	before, _ := json.Marshal(d)
+
+	admin, reason := IsAdmin(d)
+	if reason == "" {
+		t.Fatalf("IsAdmin(%q) gave no reason", doc)
+	}
+	wild := ServiceWildcards(d)
+	if !slices.IsSorted(wild) || len(slices.Compact(slices.Clone(wild))) != len(wild) {
+		t.Fatalf("ServiceWildcards(%q) = %v, not sorted and unique", doc, wild)
+	}
+	esc := PrivilegeEscalations(d)
+	if admin && len(esc) == 0 && !slices.ContainsFunc(d.Statements, func(s Statement) bool { return s.Effect == "Deny" }) {
+		t.Fatalf("%q is admin without a Deny but has no escalation paths", doc)
+	}
+
+	// A document with an unconditional Deny of everything grants nothing.
+	denied := &Document{Version: d.Version, ID: d.ID, Statements: append(slices.Clone(d.Statements),
+		Statement{Effect: "Deny", Action: []string{"*"}, Resource: []string{"*"}})}
+	if ok, why := IsAdmin(denied); ok {
+		t.Fatalf("IsAdmin with Deny * * = true (%s) for %q", why, doc)
+	}
+	if w := ServiceWildcards(denied); len(w) != 0 {
+		t.Fatalf("ServiceWildcards with Deny * * = %v for %q", w, doc)
+	}
+	if e := PrivilegeEscalations(denied); len(e) != 0 {
+		t.Fatalf("PrivilegeEscalations with Deny * * = %v for %q", e, doc)
+	}
+
 	after, _ := json.Marshal(d)
 	if string(before) != string(after) {
 		t.Fatalf("analyses mutated the document %q", doc)
+	}
+}
+
+func FuzzIsPublic(f *testing.F) {
+	f.Add(0, "StringEquals", "aws:PrincipalOrgID", "o-123", "")
+	f.Add(1, "IpAddress", "aws:SourceIp", "0.0.0.0/0", "")
+	f.Add(2, "StringLike", "aws:userid", "AROAEXAMPLE:*", "")
+	f.Add(3, "ForAnyValue:StringEquals", "kms:CallerAccount", "111122223333", "")
+	f.Add(4, "StringLike", "s3:DataAccessPointArn", "arn:aws:s3:us-east-1:111122223333:accesspoint/*", "")
+	f.Add(5, "StringNotEquals", "aws:SourceVpc", "vpc-1", "")
+	f.Add(6, "ArnLike", "aws:SourceArn", "arn:aws:sns:*:111122223333:t", "")
+	for _, s := range fuzzDocSeeds {
+		f.Add(0, "", "", "", s)
+	}
+	principals := []any{
+		"*",
+		map[string]any{"AWS": "*"},
+		map[string]any{"AWS": []string{"arn:aws:iam::111122223333:root", "*"}},
+		map[string]any{"Federated": "accounts.google.com"},
+		map[string]any{"Service": "cloudtrail.amazonaws.com"},
+		map[string]any{"AWS": "arn:aws:iam::111122223333:root"},
+		map[string]any{"CanonicalUser": "abc"},
+	}
+	f.Fuzz(func(t *testing.T, pi int, op, key, value, doc string) {
+		var d *Document
+		if doc != "" {
+			var err error
+			if d, err = Parse(doc); err != nil {
+				return
+			}
+		} else {
+			if pi < 0 {
+				pi = -pi
+			}
+			stmt := map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+			if pi%(len(principals)+1) == len(principals) {
+				stmt["NotPrincipal"] = map[string]any{"AWS": "arn:aws:iam::111122223333:root"}
+			} else {
+				stmt["Principal"] = principals[pi%(len(principals)+1)]
+			}
+			if op != "" {
+				stmt["Condition"] = map[string]any{op: map[string]any{key: value}}
+			}
+			b, err := json.Marshal(map[string]any{"Statement": []any{stmt}})
+			if err != nil {
+				return
+			}
+			if d, err = Parse(string(b)); err != nil {
+				return // e.g. an operator that differs from another only in case
+			}
+		}
+		before, _ := json.Marshal(d)
+		for _, o := range []PublicOptions{{}, {KMS: true}, {BucketPolicy: true, Account: "111122223333"}, {KMS: true, BucketPolicy: true}} {
+			ps := PublicStatements(d, o)
+			if IsPublic(d, o) != (len(ps) > 0) {
+				t.Fatalf("IsPublic disagrees with PublicStatements for %s", before)
+			}
+			for _, p := range ps {
+				if p.Index < 0 || p.Index >= len(d.Statements) || d.Statements[p.Index].Effect != "Allow" || p.Reason == "" || p.Sid != d.Statements[p.Index].Sid {
+					t.Fatalf("bad public statement %+v for %s", p, before)
+				}
+			}
+		}
+		// Options only ever add restrictions.
+		if IsPublic(d, PublicOptions{KMS: true, BucketPolicy: true}) && !IsPublic(d, PublicOptions{}) {
+			t.Fatalf("KMS/BucketPolicy options made %s more public", before)
+		}
+		// Deny-only documents are never public.
+		deny := &Document{Statements: slices.Clone(d.Statements)}
+		for i := range deny.Statements {
+			deny.Statements[i].Effect = "Deny"
+		}
+		if IsPublic(deny, PublicOptions{}) {
+			t.Fatalf("Deny-only version of %s is public", before)
+		}
+		// A fixed organization condition on every statement restricts it.
+		restricted := &Document{Statements: slices.Clone(d.Statements)}
+		for i := range restricted.Statements {
+			c := Condition{"StringEquals": {"aws:PrincipalOrgID": {"o-fixed"}}}
+			for k, v := range restricted.Statements[i].Condition {
+				if !strings.EqualFold(k, "StringEquals") {
+					c[k] = v
+				}
+			}
+			restricted.Statements[i].Condition = c
+		}
+		if IsPublic(restricted, PublicOptions{}) {
+			t.Fatalf("%s is public despite a fixed aws:PrincipalOrgID", before)
+		}
+		// Weakening an operator never makes a statement less public.
+		if op != "" && doc == "" && IsPublic(d, PublicOptions{}) {
+			for _, weaker := range []string{op + "IfExists", "ForAllValues:" + op} {
+				w := &Document{Statements: slices.Clone(d.Statements)}
+				w.Statements[0].Condition = Condition{weaker: {key: {value}}}
+				if !IsPublic(w, PublicOptions{}) {
+					t.Fatalf("weaker operator %q restricts what %q left public", weaker, op)
+				}
+			}
+		}
+		// No principal at all (an identity policy) is never public.
+		none := &Document{Statements: slices.Clone(d.Statements)}
+		for i := range none.Statements {
+			none.Statements[i].Principal, none.Statements[i].NotPrincipal = nil, nil
+		}
+		if IsPublic(none, PublicOptions{}) {
+			t.Fatalf("%s without principals is public", before)
+		}
+		// Trust grants are public exactly for public statements that allow
+		// assuming the role.
+		publicIdx := map[int]bool{}
+		for _, p := range PublicStatements(d, PublicOptions{Account: "111122223333"}) {
+			publicIdx[p.Index] = true
+		}
+		grantIdx := map[int]bool{}
+		for _, g := range TrustGrants(d, "111122223333") {
+			if g.Public {
+				grantIdx[g.Index] = true
+				if !publicIdx[g.Index] {
+					t.Fatalf("public trust grant %+v in a statement that is not public: %s", g, before)
+				}
+			}
+			if g.Account != "" && !isAccountID(g.Account) {
+				t.Fatalf("trust grant account %q", g.Account)
+			}
+		}
+		for i := range publicIdx {
+			if allowsAssume(d.Statements[i]) && !grantIdx[i] {
+				t.Fatalf("public statement %d allows sts:AssumeRole but has no public grant: %s", i, before)
+			}
+		}
+		if after, _ := json.Marshal(d); string(after) != string(before) {
+			t.Fatalf("PublicStatements mutated %s", before)
+		}
+	})
+}
+
+// checkEditInvariants holds what RemoveStatements, UpsertStatement and
+// Equivalent guarantee for any parsed document.
+func checkEditInvariants(t *testing.T, doc string, d *Document) {
+	t.Helper()
+	if eq, err := Equivalent(doc, doc); err != nil || !eq {
+		t.Fatalf("Equivalent(%q, itself) = %v, %v", doc, eq, err)
+	}
+	if n := len(d.Statements); n > 0 {
+		out, err := RemoveStatements(doc, []int{0})
+		if err != nil {
+			t.Fatalf("RemoveStatements(%q, [0]): %v", doc, err)
+		}
+		r, err := Parse(out)
+		if err != nil || len(r.Statements) != n-1 {
+			t.Fatalf("RemoveStatements(%q, [0]) = %s: %v", doc, out, err)
+		}
+		for i, s := range r.Statements {
+			if string(s.Raw) != string(d.Statements[i+1].Raw) {
+				t.Fatalf("RemoveStatements changed statement %d: %s -> %s", i+1, d.Statements[i+1].Raw, s.Raw)
+			}
+		}
+		if r.Version != d.Version || r.ID != d.ID {
+			t.Fatalf("RemoveStatements lost Version/Id of %q", doc)
+		}
+	}
+	stmt := json.RawMessage(`{"Sid":"FuzzSid","Effect":"Deny","Action":"*","Resource":"*"}`)
+	out, err := UpsertStatement(doc, "FuzzSid", stmt)
+	if err != nil {
+		t.Fatalf("UpsertStatement(%q): %v", doc, err)
+	}
+	u, err := Parse(out)
+	if err != nil {
+		t.Fatalf("UpsertStatement(%q) = %s does not parse: %v", doc, out, err)
+	}
+	if again, err := UpsertStatement(out, "FuzzSid", stmt); err != nil || again != out {
+		t.Fatalf("second UpsertStatement changed %s to %s (%v)", out, again, err)
+	}
+	var kept []string
+	for _, s := range d.Statements {
+		if s.Sid != "FuzzSid" {
+			kept = append(kept, string(s.Raw))
+		}
+	}
+	var got []string
+	found := 0
+	for _, s := range u.Statements {
+		if s.Sid == "FuzzSid" {
+			found++
+			continue
+		}
+		got = append(got, string(s.Raw))
+	}
+	if found != 1 || !cmp.Equal(kept, got) {
+		t.Fatalf("UpsertStatement(%q) = %s: %d FuzzSid statements, others changed", doc, out, found)
+	}
+	if ok, _ := IsAdmin(u); ok {
+		t.Fatalf("IsAdmin true after upserting Deny * * into %q", doc)
 	}
 }

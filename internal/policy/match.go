@@ -89,6 +89,9 @@ func (s Statement) MatchesResource(resource string) bool {
 // comparing other runes with eq. It runs in O(len(p)*len(s)) at worst, with
 // no recursion.
 func glob(pattern, str string, eq func(a, b rune) bool) bool {
+	if isASCIIString(pattern) && isASCIIString(str) {
+		return globASCII(pattern, str, eq)
+	}
 	p, s := []rune(pattern), []rune(str)
 	pi, si := 0, 0
 	star, mark := -1, 0
@@ -112,6 +115,41 @@ func glob(pattern, str string, eq func(a, b rune) bool) bool {
 		pi++
 	}
 	return pi == len(p)
+}
+
+// globASCII is glob for ASCII strings, without allocating.
+func globASCII(p, s string, eq func(a, b rune) bool) bool {
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case pi < len(p) && (p[pi] == '?' || eq(rune(p[pi]), rune(s[si]))):
+			pi++
+			si++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // foldEqual reports whether two runes are equal under Unicode simple case

@@ -1,0 +1,78 @@
+package infrastructure
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// pageGuard stops a pagination walk that AWS (or a proxy) answers with
+// the same token twice: the SDK paginators would loop for ever.
+type pageGuard struct {
+	what string
+	seen map[string]bool
+}
+
+func newPageGuard(what string) *pageGuard { return &pageGuard{what: what, seen: map[string]bool{}} }
+
+// check records the next-page token of a page and fails when it was
+// already seen.
+func (g *pageGuard) check(token *string) error {
+	t := aws.ToString(token)
+	if t == "" {
+		return nil
+	}
+	if g.seen[t] {
+		return fmt.Errorf("infrastructure: %s: the same pagination token %q came back twice", g.what, t)
+	}
+	g.seen[t] = true
+	return nil
+}
+
+// regionOfARN returns the Region field of an ARN, or "" when s is not an
+// ARN.
+func regionOfARN(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return a.Region
+}
+
+// accountOfARN returns the account field of an ARN, or "".
+func accountOfARN(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return a.AccountID
+}
+
+// ec2ResourceFromARN returns the Region and resource ID of an EC2 ARN of
+// the given type ("security-group", "network-acl", ...), or an error
+// naming the ARN.
+func ec2ResourceFromARN(s, typ string) (region, id string, err error) {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return "", "", fmt.Errorf("infrastructure: %q is not an ARN: %w", s, err)
+	}
+	rest, ok := strings.CutPrefix(a.Resource, typ+"/")
+	if a.Service != "ec2" || !ok || rest == "" {
+		return "", "", fmt.Errorf("infrastructure: %q is not an EC2 %s ARN", s, typ)
+	}
+	return a.Region, rest, nil
+}
+
+// ec2ARN builds the ARN of an EC2 resource.
+func ec2ARN(region, account, typ, id string) string {
+	return "arn:aws:ec2:" + region + ":" + account + ":" + typ + "/" + id
+}
+
+func joinOrNone(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return strings.Join(xs, ",")
+}
