@@ -85,7 +85,14 @@ var clean = struct {
 	paged   map[string]reflect.Type // "Service.Operation" -> output type, for paginated outputs
 }{}
 
-func demo() *fakeaws.Account { return fakeaws.Demo() }
+// demo returns the demo account with a credential report that is ready at
+// once (the polling itself is TestStuckCredentialReport's business), so
+// that the hundreds of runs of the matrix stay fast.
+func demo() *fakeaws.Account {
+	a := fakeaws.Demo()
+	a.IAM.ReportReadyAfter = -1
+	return a
+}
 
 func cleanDemo(t *testing.T) (secpillar.Report, map[TaskKey][]CallRecord) {
 	t.Helper()
@@ -326,6 +333,7 @@ func TestAccessDeniedOnOneResource(t *testing.T) {
 	}
 	for _, tg := range targets {
 		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
 			skipKnown(t)
 			e := newEnv(demo)
 			acct := e.acct
@@ -435,7 +443,8 @@ func TestRegionListingDenied(t *testing.T) {
 
 func TestCancelMidPagination(t *testing.T) {
 	cleanRep, _ := cleanDemo(t)
-	e := newEnv(demo)
+	// Page size 1: every listing of two or more items has a second page.
+	e := newEnv(func() *fakeaws.Account { a := demo(); a.PageSize = 1; return a })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var cancelled atomic.Bool
@@ -561,6 +570,7 @@ func TestMalformedPages(t *testing.T) {
 				continue
 			}
 			t.Run(m.name+"/"+op, func(t *testing.T) {
+				t.Parallel()
 				skipKnown(t)
 				svcOp := strings.SplitN(op, ".", 2)
 				e := newEnv(demo)
@@ -640,6 +650,7 @@ func TestNilFieldsInEveryOutput(t *testing.T) {
 	for _, site := range ptrs {
 		for _, mode := range []string{"all", "one"} {
 			t.Run(mode+"/"+site.String(), func(t *testing.T) {
+				t.Parallel()
 				skipKnown(t)
 				e := newEnv(demo)
 				sel := fakeaws.SitesAt(site)
@@ -660,6 +671,7 @@ func TestNilFieldsInEveryOutput(t *testing.T) {
 	// verdicts; it must not panic.
 	for _, site := range slices {
 		t.Run("slice/"+site.String(), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(demo)
 			e.acct.Rewrite = fakeaws.NilFields(fakeaws.SitesAt(site))
 			if _, err := e.run(context.Background(), e.acct.Config()); err != nil {
@@ -683,6 +695,7 @@ func TestUnknownEnumValues(t *testing.T) {
 	}
 	for _, site := range enums {
 		t.Run(site.String(), func(t *testing.T) {
+			t.Parallel()
 			skipKnown(t)
 			e := newEnv(demo)
 			e.acct.Rewrite = fakeaws.SetEnums(fakeaws.FutureEnumValue, fakeaws.SitesAt(site))
@@ -1025,4 +1038,58 @@ func TestHungEndpoint(t *testing.T) {
 		}
 	}
 	reportViolations(t, Compare(cleanRep, rep, e.scopes, CompareOptions{AllowMissing: true}))
+}
+
+// TestPageSizeOne: the same account served one item per page must give
+// the same findings; a check that reads only the first page, or stops on
+// a page boundary, loses resources here.
+func TestPageSizeOne(t *testing.T) {
+	cleanRep, _ := cleanDemo(t)
+	e := newEnv(func() *fakeaws.Account { a := demo(); a.PageSize = 1; return a })
+	rep, err := e.run(context.Background(), e.acct.Config())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	e.noPanics(t)
+	for k, msg := range errorTasks(rep) {
+		if _, was := errorTasks(cleanRep)[k]; !was {
+			t.Errorf("%s %q: ERROR with one item per page: %s", k.Control, k.Region, msg)
+		}
+	}
+	reportViolations(t, Compare(cleanRep, rep, e.scopes, CompareOptions{}))
+	if len(rep.Findings) != len(cleanRep.Findings) {
+		t.Errorf("%d findings with one item per page, %d with the default page", len(rep.Findings), len(cleanRep.Findings))
+	}
+}
+
+// TestCompareCatchesRuleZero makes sure the comparison every row relies on
+// does flag a FAIL turned PASS, a lost finding and an unseen PASS, and
+// accepts an ERROR in their place.
+func TestCompareCatchesRuleZero(t *testing.T) {
+	res := func(id string) secpillar.Resource { return secpillar.Resource{ID: id, Region: "us-east-1"} }
+	cleanRep := secpillar.Report{Findings: []secpillar.Finding{
+		{Control: "c.a", Status: secpillar.StatusFail, Resource: res("r1")},
+		{Control: "c.a", Status: secpillar.StatusFail, Resource: res("r2")},
+		{Control: "c.b", Status: secpillar.StatusFail, Resource: res("r1")},
+	}}
+	got := secpillar.Report{Findings: []secpillar.Finding{
+		{Control: "c.a", Status: secpillar.StatusPass, Resource: res("r1")},
+		{Control: "c.a", Status: secpillar.StatusPass, Resource: res("")},
+		{Control: "c.b", Status: secpillar.StatusError, Resource: res("AWS::::Account:1")},
+	}, Errors: []secpillar.RunError{{Control: "c.b", Region: "us-east-1"}}}
+	scopes := map[string]secpillar.Scope{"c.a": secpillar.ScopeRegional, "c.b": secpillar.ScopeRegional}
+	var reasons []string
+	for _, v := range Compare(cleanRep, got, scopes, CompareOptions{}) {
+		reasons = append(reasons, v.Finding.Resource+": "+v.Reason)
+	}
+	want := []string{
+		": a PASS the clean run did not report",
+		"r1: a PASS the clean run did not report",
+		"r1: a failing resource no longer fails",
+		"r2: the finding was lost without an error for its control",
+	}
+	sort.Strings(reasons)
+	if strings.Join(reasons, "\n") != strings.Join(want, "\n") {
+		t.Errorf("violations:\n%s\nwant:\n%s", strings.Join(reasons, "\n"), strings.Join(want, "\n"))
+	}
 }
