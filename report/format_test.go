@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/secpillar/secpillar"
 )
 
 func TestWriteJSONLinesGolden(t *testing.T) {
@@ -95,5 +97,55 @@ func TestWriteEveryFormat(t *testing.T) {
 	}
 	if err := Write(&bytes.Buffer{}, "xml", nil, Options{}); err == nil {
 		t.Error("Write(xml) succeeded, want an error")
+	}
+}
+
+func TestWriteReportTableGolden(t *testing.T) {
+	rep := secpillar.Report{
+		Account: "123456789012", Regions: []string{"ap-southeast-2", "eu-west-1", "us-east-1"}, SkippedRegions: []string{"af-south-1"},
+		Findings: sampleFindings(), Incomplete: true,
+		Errors: []secpillar.RunError{{Control: "detective.guardduty-enabled", Region: "ap-southeast-2", Error: "operation error GuardDuty: ListDetectors, AccessDeniedException: not authorized"}},
+	}
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, FormatTable, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report-table", buf.Bytes())
+
+	buf.Reset()
+	if err := WriteReport(&buf, FormatJSON, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.Count(buf.Bytes(), []byte("\n")); got != len(rep.Findings) {
+		t.Errorf("json: %d lines, want %d", got, len(rep.Findings))
+	}
+}
+
+func TestWriteOrgReportTableGolden(t *testing.T) {
+	in := sampleFindings()
+	other := in[1]
+	other.Resource = secpillar.AccountResource("210987654321")
+	rep := secpillar.OrgReport{
+		Accounts: []secpillar.AccountReport{
+			{Account: "123456789012", Name: "management", Report: secpillar.Report{Account: "123456789012", Regions: []string{"us-east-1"}, Findings: in[:3]}},
+			{Account: "210987654321", Name: "production", Report: secpillar.Report{Account: "210987654321", Regions: []string{"us-east-1", "eu-west-1"}, Findings: []secpillar.Finding{other}}},
+			{Account: "456789012345", Name: "sandbox", Error: "assume role arn:aws:iam::456789012345:role/SecPillarAudit: AccessDenied",
+				Report: secpillar.Report{Account: "456789012345", Incomplete: true, Findings: []secpillar.Finding{{Control: "identity.root-mfa-enabled", Status: secpillar.StatusError, Severity: secpillar.SeverityCritical, Resource: secpillar.AccountResource("456789012345"), Reason: "The account could not be scanned: AccessDenied"}}}},
+		},
+		Skipped:    []secpillar.SkippedAccount{{Account: "567890123456", Name: "retired", State: "SUSPENDED"}},
+		Incomplete: true,
+	}
+	var buf bytes.Buffer
+	if err := WriteOrgReport(&buf, FormatTable, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "org-table", buf.Bytes())
+
+	buf.Reset()
+	if err := WriteOrgReport(&buf, FormatJSON, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.Count(buf.Bytes(), []byte("\n")); got != 5 {
+		t.Errorf("json: %d lines, want 5", got)
 	}
 }

@@ -165,3 +165,66 @@ func SeedOrganization(root *Account, members ...*Account) {
 		m.mu.Unlock()
 	}
 }
+
+// The accounts of DemoOrganization.
+const (
+	// DemoOrgRole is the audit role of the demo organization's accounts.
+	DemoOrgRole = "SecPillarAudit"
+	// DemoMemberID and DemoMember2ID are members with the audit role.
+	DemoMemberID  = "210987654321"
+	DemoMember2ID = "345678901234"
+	// DemoDeniedID is a member without the audit role: AssumeRole is
+	// denied.
+	DemoDeniedID = "456789012345"
+	// DemoSuspendedID is a SUSPENDED member.
+	DemoSuspendedID = "567890123456"
+)
+
+// DemoOrganization returns an organization of demo accounts and a config
+// for its management account (the demo account, DemoAccountID): two
+// members seeded like the demo account, one member where DemoOrgRole
+// cannot be assumed, and one suspended member. DemoOrgRole exists in the
+// management account and the two members and trusts the management
+// account.
+func DemoOrganization() (aws.Config, *Account) {
+	root := Demo()
+	members := []*Account{demoWithID(DemoMemberID), demoWithID(DemoMember2ID), New(DemoDeniedID), New(DemoSuspendedID)}
+	root.AddAuditRole(DemoOrgRole, root.ID, "")
+	members[0].AddAuditRole(DemoOrgRole, root.ID, "")
+	members[1].AddAuditRole(DemoOrgRole, root.ID, "")
+	members[3].AddAuditRole(DemoOrgRole, root.ID, "")
+	SeedOrganization(root, members...)
+	root.mu.Lock()
+	for i := range root.Organizations.Accounts {
+		acc := &root.Organizations.Accounts[i]
+		switch aws.ToString(acc.Id) {
+		case root.ID:
+			acc.Name = aws.String("management")
+		case DemoMemberID:
+			acc.Name = aws.String("production")
+		case DemoMember2ID:
+			acc.Name = aws.String("staging")
+		case DemoDeniedID:
+			acc.Name = aws.String("sandbox")
+		case DemoSuspendedID:
+			acc.Name = aws.String("retired")
+			acc.State = orgtypes.AccountStateSuspended
+			acc.Status = orgtypes.AccountStatusSuspended
+		}
+	}
+	root.mu.Unlock()
+	return OrgConfig(root, members...), root
+}
+
+// demoWithID is a demo account with another ID.
+func demoWithID(id string) *Account {
+	a := New(id)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	seedIdentityDemo(a)
+	seedDetectiveDemo(a)
+	seedInfrastructureDemo(a)
+	seedDataProtectionDemo(a)
+	seedIncidentDemo(a)
+	return a
+}
