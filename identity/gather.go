@@ -152,9 +152,11 @@ func isAWSManaged(arn string) bool {
 	return strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") || strings.Contains(arn, ":iam::aws:policy/")
 }
 
-// isServiceLinked reports whether a role is service-linked: AWS owns its
-// policies and trust.
-func isServiceLinked(path string) bool { return strings.HasPrefix(path, "/aws-service-role/") }
+// isServiceLinked reports whether a role is service-linked (AWS owns its
+// policies and trust), from its path or, when the path is missing, its ARN.
+func isServiceLinked(path, arn string) bool {
+	return strings.HasPrefix(path, "/aws-service-role/") || strings.Contains(arn, ":role/aws-service-role/")
+}
 
 // accountOfARN returns the account field of an ARN, or "".
 func accountOfARN(arn string) string {
