@@ -42,10 +42,14 @@ var _ AccessAnalyzerRemediationAPI = (*accessanalyzer.Client)(nil)
 // "name (type, status)".
 func activeExternalAnalyzers(ctx context.Context, api AccessAnalyzerAPI) (active, all []string, err error) {
 	p := accessanalyzer.NewListAnalyzersPaginator(api, &accessanalyzer.ListAnalyzersInput{})
+	tokens := pageTokens{what: "list access analyzers"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, nil, fmt.Errorf("identity: list access analyzers: %w", err)
+		}
+		if err := tokens.check(false, out.NextToken); err != nil {
+			return nil, nil, err
 		}
 		for _, a := range out.Analyzers {
 			name := aws.ToString(a.Name)

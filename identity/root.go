@@ -226,10 +226,14 @@ func CheckRootHardwareMFA(ctx context.Context, api RootHardwareMFAAPI) (secpilla
 	// an error rather than hidden behind an early answer.
 	rootSerial := ""
 	p := iam.NewListVirtualMFADevicesPaginator(api, &iam.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAny})
+	tokens := pageTokens{what: "list virtual MFA devices"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return secpillar.Finding{}, fmt.Errorf("identity: list virtual MFA devices: %w", err)
+		}
+		if err := tokens.check(out.IsTruncated, out.Marker); err != nil {
+			return secpillar.Finding{}, err
 		}
 		for _, d := range out.VirtualMFADevices {
 			serial := aws.ToString(d.SerialNumber)
