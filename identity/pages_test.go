@@ -26,16 +26,28 @@ func TestRepeatedTokensAreErrors(t *testing.T) {
 		{"virtual MFA devices", func(a *fakeaws.Account) {
 			a.IAM.Root.MFAActive = true
 			respond(a, "IAM", "ListVirtualMFADevices", &iam.ListVirtualMFADevicesOutput{IsTruncated: true, Marker: aws.String("same")}, nil)
-		}, func(a *fakeaws.Account) error { _, err := CheckRootHardwareMFA(ctx, iam.NewFromConfig(a.Config())); return err }},
+		}, func(a *fakeaws.Account) error {
+			_, err := CheckRootHardwareMFA(ctx, iam.NewFromConfig(a.Config()))
+			return err
+		}},
 		{"server certificates", func(a *fakeaws.Account) {
 			respond(a, "IAM", "ListServerCertificates", &iam.ListServerCertificatesOutput{IsTruncated: true, Marker: aws.String("same")}, nil)
-		}, func(a *fakeaws.Account) error { _, err := CheckExpiredCertificates(ctx, iam.NewFromConfig(a.Config())); return err }},
+		}, func(a *fakeaws.Account) error {
+			_, err := CheckExpiredCertificates(ctx, iam.NewFromConfig(a.Config()))
+			return err
+		}},
 		{"server certificates truncated without marker", func(a *fakeaws.Account) {
 			respond(a, "IAM", "ListServerCertificates", &iam.ListServerCertificatesOutput{IsTruncated: true}, nil)
-		}, func(a *fakeaws.Account) error { _, err := CheckExpiredCertificates(ctx, iam.NewFromConfig(a.Config())); return err }},
+		}, func(a *fakeaws.Account) error {
+			_, err := CheckExpiredCertificates(ctx, iam.NewFromConfig(a.Config()))
+			return err
+		}},
 		{"analyzers", func(a *fakeaws.Account) {
 			respond(a, "AccessAnalyzer", "ListAnalyzers", &accessanalyzer.ListAnalyzersOutput{NextToken: aws.String("same")}, nil)
-		}, func(a *fakeaws.Account) error { _, err := CheckAccessAnalyzer(ctx, accessanalyzer.NewFromConfig(a.Config())); return err }},
+		}, func(a *fakeaws.Account) error {
+			_, err := CheckAccessAnalyzer(ctx, accessanalyzer.NewFromConfig(a.Config()))
+			return err
+		}},
 		{"access keys", func(a *fakeaws.Account) {
 			a.IAM.AddUser("u", days(1))
 			respond(a, "IAM", "ListAccessKeys", &iam.ListAccessKeysOutput{IsTruncated: true, Marker: aws.String("same"),
