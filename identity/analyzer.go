@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,6 +20,8 @@ const ControlAccessAnalyzerEnabled = "identity.access-analyzer-enabled"
 // DefaultAnalyzerName is the name RemediateAccessAnalyzer gives the
 // analyzer it creates.
 const DefaultAnalyzerName = "secpillar-external-access"
+
+var analyzerNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,254}$`)
 
 // AccessAnalyzerAPI is the part of the IAM Access Analyzer API that
 // CheckAccessAnalyzer calls. *accessanalyzer.Client satisfies it.
@@ -103,6 +106,9 @@ func RemediateAccessAnalyzer(ctx context.Context, api AccessAnalyzerRemediationA
 	opts := secpillar.NewRemediateOptions(optFns...)
 	if name == "" {
 		name = DefaultAnalyzerName
+	}
+	if !analyzerNameRE.MatchString(name) {
+		return secpillar.Remediation{Control: ControlAccessAnalyzerEnabled}, fmt.Errorf("identity: analyzer name %q must start with a letter and hold only letters, digits, '.', '_' and '-' (at most 255)", name)
 	}
 	res := secpillar.AccountResource("")
 	rem := secpillar.Remediation{Control: ControlAccessAnalyzerEnabled, Resource: res}
