@@ -220,7 +220,7 @@ func RemediateUnusedAccessKeys(ctx context.Context, api KeyRemediationAPI, users
 		}
 		return false, "", nil
 	})
-	if err == nil {
+	if err == nil && rem.Outcome != secpillar.OutcomeCompliant {
 		rem.Notes = append(rem.Notes, "Unused console passwords are not changed here; disable them with the incident package's console-access containment.")
 	}
 	return rem, err
