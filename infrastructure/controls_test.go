@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/awserr"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
@@ -144,5 +145,120 @@ func TestDemoVerdicts(t *testing.T) {
 		if got[id][secpillar.StatusPass] == 0 || got[id][secpillar.StatusFail] == 0 {
 			t.Errorf("%s: demo gives %v, want both PASS and FAIL", id, got[id])
 		}
+	}
+}
+
+// TestControlsOnEmptyAccount: nothing configured is an answer, not an
+// error; only account-level settings produce findings.
+func TestControlsOnEmptyAccount(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range Controls() {
+		acct := fakeaws.New(testAccount)
+		fs, err := c.Check(ctx, acct.Config(func(cfg *aws.Config) { cfg.Region = "eu-west-1" }))
+		if err != nil {
+			t.Errorf("%s: %v", c.ID, err)
+			continue
+		}
+		for _, f := range fs {
+			if f.Resource.Type != secpillar.AccountResourceType {
+				t.Errorf("%s: unexpected finding %+v on an empty account", c.ID, f)
+			}
+			if f.Status == secpillar.StatusPass {
+				t.Errorf("%s: PASS on an empty account: %+v", c.ID, f)
+			}
+		}
+	}
+}
+
+// TestControlsAccessDenied: when every call is denied, every check fails
+// with an access-denied error; none reports anything.
+func TestControlsAccessDenied(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range Controls() {
+		acct := fakeaws.Demo()
+		acct.Inject(fakeaws.Fault{Code: "AccessDeniedException", Message: "explicit deny in a service control policy"})
+		fs, err := c.Check(ctx, acct.Config())
+		if err == nil || !awserrIsAccessDenied(err) || len(fs) != 0 {
+			t.Errorf("%s: got %d findings and %v", c.ID, len(fs), err)
+		}
+	}
+}
+
+func awserrIsAccessDenied(err error) bool { return awserr.IsAccessDenied(err) }
+
+func writes(acct *fakeaws.Account) int {
+	n := 0
+	for _, c := range acct.Calls() {
+		op := c.Operation
+		if !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "List") && !strings.HasPrefix(op, "BatchGet") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRemediationAdaptersOnDemo runs every catalogue remediation on every
+// failed demo finding: the dry run writes nothing, the fix is verified, a
+// second run is compliant with no write, and the check then passes for
+// that resource.
+func TestRemediationAdaptersOnDemo(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range Controls() {
+		if c.Remediate == nil {
+			continue
+		}
+		t.Run(c.ID, func(t *testing.T) {
+			acct := fakeaws.Demo()
+			regions := acct.EnabledRegions()
+			if c.Scope == secpillar.ScopeAccount {
+				regions = []string{"us-east-1"}
+			}
+			fixed := 0
+			for _, region := range regions {
+				cfg := acct.Config(func(cfg *aws.Config) { cfg.Region = region })
+				fs, err := c.Check(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range fs {
+					if f.Status != secpillar.StatusFail {
+						continue
+					}
+					if f.Resource.Region == "" && c.Scope == secpillar.ScopeRegional {
+						f.Resource.Region = region // as Run fills it in
+					}
+					before := writes(acct)
+					plan, err := c.Remediate(ctx, acct.Config(), f, secpillar.RemediateOptions{DryRun: true})
+					if c.ID == ControlCloudFrontViewerTLSPolicy && err != nil && strings.Contains(err.Error(), "default CloudFront certificate") {
+						continue // no automatic fix exists for the default certificate
+					}
+					if err != nil || plan.Outcome != secpillar.OutcomePlanned || len(plan.Changes) == 0 || writes(acct) != before {
+						t.Fatalf("dry run for %s: %+v, %v", f.Resource.ID, plan, err)
+					}
+					rem, err := c.Remediate(ctx, acct.Config(), f, secpillar.RemediateOptions{})
+					if err != nil || rem.Outcome != secpillar.OutcomeChanged || rem.Undo == "" {
+						t.Fatalf("remediate %s: %+v, %v", f.Resource.ID, rem, err)
+					}
+					after := writes(acct)
+					again, err := c.Remediate(ctx, acct.Config(), f, secpillar.RemediateOptions{})
+					if err != nil || again.Outcome != secpillar.OutcomeCompliant || writes(acct) != after {
+						t.Fatalf("second run for %s: %+v, %v", f.Resource.ID, again, err)
+					}
+					fixed++
+				}
+				fs, err = c.Check(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range fs {
+					if f.Status == secpillar.StatusFail && !(c.ID == ControlCloudFrontViewerTLSPolicy && f.Evidence["default_certificate"] == "true") {
+						t.Errorf("still failing after remediation: %+v", f)
+					}
+				}
+			}
+			if fixed == 0 {
+				t.Errorf("the demo has nothing for %s to fix", c.ID)
+			}
+		})
 	}
 }

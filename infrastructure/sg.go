@@ -182,6 +182,7 @@ func (p sgRule) opens(want []int32) []int32 {
 	return out
 }
 
+// String renders the rule as "tcp 22 from 0.0.0.0/0".
 func (p sgRule) String() string {
 	ports := ""
 	switch {

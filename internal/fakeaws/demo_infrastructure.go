@@ -259,6 +259,14 @@ func seedDemoEdge(a *Account) {
 		ViewerCertificate:    &cftypes.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:" + id + ":certificate/" + hex17(3)), SSLSupportMethod: cftypes.SSLSupportMethodSniOnly, MinimumProtocolVersion: cftypes.MinimumProtocolVersionTLSv122021},
 	})
 	www.Config.WebACLId = edge.ACL.ARN
+	api := a.CloudFront.AddDistribution(cftypes.DistributionConfig{
+		Comment: aws.String("api"), Enabled: aws.Bool(true), DefaultRootObject: aws.String("index.html"), WebACLId: aws.String(""),
+		Logging:              &cftypes.LoggingConfig{Enabled: aws.Bool(true), Bucket: aws.String("demo-cf-logs.s3.amazonaws.com"), Prefix: aws.String("api/"), IncludeCookies: aws.Bool(false)},
+		Origins:              &cftypes.Origins{Quantity: aws.Int32(1), Items: []cftypes.Origin{origin("api", "api-origin.example.com", cftypes.OriginProtocolPolicyHttpsOnly, cftypes.SslProtocolTLSv12)}},
+		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("api"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyHttpsOnly},
+		ViewerCertificate:    &cftypes.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:" + id + ":certificate/" + hex17(4)), SSLSupportMethod: cftypes.SSLSupportMethodSniOnly, MinimumProtocolVersion: cftypes.MinimumProtocolVersionTLSv122018},
+	})
+	api.Config.WebACLId = edge.ACL.ARN
 	a.CloudFront.AddDistribution(cftypes.DistributionConfig{
 		Comment: aws.String("legacy downloads"), Enabled: aws.Bool(true), DefaultRootObject: aws.String(""), WebACLId: aws.String(""),
 		Logging:              &cftypes.LoggingConfig{Enabled: aws.Bool(false), Bucket: aws.String(""), Prefix: aws.String(""), IncludeCookies: aws.Bool(false)},
