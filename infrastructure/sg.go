@@ -286,8 +286,12 @@ func readRegionRules(ctx context.Context, api SecurityGroupPortsAPI) (regionRule
 		return regionRules{}, err
 	}
 	rr := regionRules{groups: groups, rules: map[string][]sgRule{}}
+	listed := make(map[string]bool, len(groups))
+	for _, g := range groups {
+		listed[g.id] = true
+	}
 	for _, r := range rules {
-		if _, seen := rr.rules[r.group]; !seen && !slices.ContainsFunc(groups, func(g sgGroup) bool { return g.id == r.group }) {
+		if _, seen := rr.rules[r.group]; !seen && !listed[r.group] {
 			ruleARN := ruleARNs[r.group]
 			rr.groups = append(rr.groups, sgGroup{id: r.group, arn: ec2ARN(regionOfARN(ruleARN), accountOfARN(ruleARN), "security-group", r.group)})
 		}
