@@ -16,4 +16,7 @@ type Organizations struct {
 	// RootFeatures lists the enabled centralised root access features
 	// ("RootCredentialsManagement", "RootSessions").
 	RootFeatures []string
+	// DelegatedIAMAdmins lists the member accounts registered as delegated
+	// administrators for IAM (iam.amazonaws.com).
+	DelegatedIAMAdmins []string
 }
