@@ -267,6 +267,22 @@ func seedDemoEdge(a *Account) {
 		ViewerCertificate:    &cftypes.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:" + id + ":certificate/" + hex17(4)), SSLSupportMethod: cftypes.SSLSupportMethodSniOnly, MinimumProtocolVersion: cftypes.MinimumProtocolVersionTLSv122018},
 	})
 	api.Config.WebACLId = edge.ACL.ARN
+	// Static assets from S3: one origin through an origin access control
+	// on an existing bucket, one through a legacy origin access identity
+	// on a bucket that was deleted (anyone could recreate it).
+	assets := a.S3.Bucket("demo-static-assets-"+id, "us-east-1")
+	static := a.CloudFront.AddDistribution(cftypes.DistributionConfig{
+		Comment: aws.String("static assets"), Enabled: aws.Bool(true), DefaultRootObject: aws.String("index.html"), WebACLId: aws.String(""),
+		Logging: &cftypes.LoggingConfig{Enabled: aws.Bool(true), Bucket: aws.String("demo-cf-logs.s3.amazonaws.com"), Prefix: aws.String("static/"), IncludeCookies: aws.Bool(false)},
+		Origins: &cftypes.Origins{Quantity: aws.Int32(2), Items: []cftypes.Origin{
+			{Id: aws.String("assets"), DomainName: aws.String(assets.Name + ".s3.us-east-1.amazonaws.com"), OriginAccessControlId: aws.String("E2DEMOOAC"), S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("")}},
+			{Id: aws.String("old-assets"), DomainName: aws.String("demo-old-assets-" + id + ".s3.amazonaws.com"), S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("origin-access-identity/cloudfront/E1DEMOOAI")}},
+		}},
+		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("assets"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyRedirectToHttps},
+		CacheBehaviors:       &cftypes.CacheBehaviors{Quantity: aws.Int32(1), Items: []cftypes.CacheBehavior{{PathPattern: aws.String("/old/*"), TargetOriginId: aws.String("old-assets"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyHttpsOnly}}},
+		ViewerCertificate:    &cftypes.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:" + id + ":certificate/" + hex17(5)), SSLSupportMethod: cftypes.SSLSupportMethodSniOnly, MinimumProtocolVersion: cftypes.MinimumProtocolVersionTLSv122021},
+	})
+	static.Config.WebACLId = edge.ACL.ARN
 	a.CloudFront.AddDistribution(cftypes.DistributionConfig{
 		Comment: aws.String("legacy downloads"), Enabled: aws.Bool(true), DefaultRootObject: aws.String(""), WebACLId: aws.String(""),
 		Logging:              &cftypes.LoggingConfig{Enabled: aws.Bool(false), Bucket: aws.String(""), Prefix: aws.String(""), IncludeCookies: aws.Bool(false)},
