@@ -6,8 +6,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/google/go-cmp/cmp"
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/fakeaws"
@@ -142,4 +144,47 @@ func TestControlsOnDemo(t *testing.T) {
 		t.Errorf("demo verdicts %v, want both PASS and FAIL", statuses)
 	}
 	t.Logf("demo verdicts: %v", statuses)
+}
+
+func TestAdaptersRefuseForeignFindings(t *testing.T) {
+	a := fakeaws.New(testAccount)
+	cfg := a.Config()
+	foreign := map[string]secpillar.Finding{
+		"bucket":   {Resource: secpillar.Resource{ID: "arn:aws:kms:us-east-1:111122223333:key/k"}},
+		"key":      {Resource: secpillar.Resource{ID: "arn:aws:s3:::b", Region: "us-east-1"}},
+		"database": {Resource: secpillar.Resource{ID: "arn:aws:rds:eu-west-1:111122223333:cluster:c", Region: "eu-west-1"}},
+		"snapshot": {Resource: secpillar.Resource{ID: "arn:aws:ec2:eu-west-1::image/ami-1", Region: "eu-west-1"}},
+	}
+	cases := map[string]string{
+		ControlS3BucketVersioning: "bucket", ControlKMSKeyRotation: "key", ControlRDSNotPublic: "database", ControlEBSSnapshotNotPublic: "snapshot",
+	}
+	for id, kind := range cases {
+		c := controlByID(t, id)
+		if _, err := c.Remediate(context.Background(), cfg, foreign[kind], secpillar.RemediateOptions{}); err == nil {
+			t.Errorf("%s: remediating a foreign %s finding: want an error", id, kind)
+		}
+	}
+	if n := len(a.Calls()); n != 0 {
+		t.Errorf("%d calls made for findings the adapters cannot act on", n)
+	}
+}
+
+func TestChecksRideOutThrottling(t *testing.T) {
+	a := fakeaws.New(testAccount)
+	a.S3.Bucket("b", "eu-west-1").Versioning = "Enabled"
+	a.Inject(fakeaws.Fault{Service: "S3", Operation: "GetBucketVersioning", Code: "SlowDown", FirstN: 2})
+	cfg := a.Config(func(c *aws.Config) {
+		c.Retryer = func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+			})
+		}
+	})
+	fs, err := controlByID(t, ControlS3BucketVersioning).Check(context.Background(), cfg)
+	if err != nil || len(fs) != 1 || fs[0].Status != secpillar.StatusPass {
+		t.Fatalf("got %v, %v; want one PASS after retries", fs, err)
+	}
+	if n := a.CallCount("S3", "GetBucketVersioning"); n != 3 {
+		t.Errorf("GetBucketVersioning called %d times, want 3 (two throttled)", n)
+	}
 }
