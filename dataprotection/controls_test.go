@@ -119,6 +119,9 @@ func TestControlsOnDemo(t *testing.T) {
 					t.Errorf("%s: dry-run remediation of %s: %v", c.ID, f.Resource.ID, err)
 					continue
 				}
+				if rem.Resource.ID != f.Resource.ID {
+					t.Errorf("%s: remediation resource %q, finding resource %q", c.ID, rem.Resource.ID, f.Resource.ID)
+				}
 				if rem.Outcome != secpillar.OutcomePlanned || len(rem.Changes) == 0 {
 					t.Errorf("%s: dry run of %s = %+v, want PLANNED with changes", c.ID, f.Resource.ID, rem)
 				}
