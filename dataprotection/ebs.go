@@ -133,6 +133,7 @@ func CheckEBSDefaultEncryption(ctx context.Context, api EBSDefaultEncryptionAPI,
 // client's Region and re-reads. Existing volumes are not changed.
 func RemediateEBSDefaultEncryption(ctx context.Context, api EBSDefaultEncryptionRemediationAPI, region string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	on, err := readEBSDefault(ctx, api)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -271,6 +272,7 @@ func ec2Target(ref, prefix, typ string) (string, secpillar.Resource, error) {
 // accounts it is shared with, and re-reads.
 func RemediateEBSSnapshotNotPublic(ctx context.Context, api EBSSnapshotNotPublicRemediationAPI, snapshot string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	id, r, err := ec2Target(snapshot, "snap-", "AWS::EC2::Snapshot")
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -336,6 +338,7 @@ func CheckEBSSnapshotBlockPublicAccess(ctx context.Context, api EBSSnapshotBlock
 // already on block-new-sharing is left as it is.
 func RemediateEBSSnapshotBlockPublicAccess(ctx context.Context, api EBSSnapshotBlockPublicAccessRemediationAPI, region string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	st, err := readSnapshotBPA(ctx, api)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -405,6 +408,7 @@ func imagePublic(ctx context.Context, api AMINotPublicRemediationAPI, id string)
 // organizations it is shared with, and re-reads.
 func RemediateAMINotPublic(ctx context.Context, api AMINotPublicRemediationAPI, image string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	id, r, err := ec2Target(image, "ami-", "AWS::EC2::Image")
 	if err != nil {
 		return secpillar.Remediation{}, err

@@ -231,6 +231,7 @@ func describeActions(as []elbtypes.Action) string {
 // rules are left as they are.
 func RemediateELBHTTPSRedirect(ctx context.Context, api ELBHTTPSRedirectRemediationAPI, listenerARN string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	if !strings.Contains(listenerARN, ":listener/") {
 		return secpillar.Remediation{}, fmt.Errorf("dataprotection: %q is not a listener ARN", listenerARN)
 	}

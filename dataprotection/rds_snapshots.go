@@ -209,6 +209,7 @@ func CheckRDSSnapshotEncrypted(ctx context.Context, api RDSSnapshotsAPI) ([]secp
 // snapshot s, keeping every account it is shared with, and re-reads.
 func RemediateRDSSnapshotNotPublic(ctx context.Context, api RDSSnapshotNotPublicRemediationAPI, s Snapshot, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	if s.Identifier == "" {
 		return secpillar.Remediation{}, errors.New("dataprotection: empty snapshot identifier")
 	}
