@@ -63,11 +63,10 @@ func ebsControls() []secpillar.Control {
 		})
 	snap.RemediationPermissions = []string{"ec2:DescribeSnapshotAttribute", "ec2:ModifySnapshotAttribute"}
 	snap.Remediate = func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-		id, err := resourceSuffix(f, "snap-")
-		if err != nil {
+		if _, err := resourceSuffix(f, "snap-"); err != nil {
 			return secpillar.Remediation{}, err
 		}
-		return RemediateEBSSnapshotNotPublic(ctx, ec2.NewFromConfig(inFindingRegion(cfg, f)), id, withOptions(o))
+		return RemediateEBSSnapshotNotPublic(ctx, ec2.NewFromConfig(inFindingRegion(cfg, f)), f.Resource.ID, withOptions(o))
 	}
 
 	bpa := regional(ControlEBSSnapshotBlockPublicAccess, "The Region blocks public sharing of EBS snapshots", secpillar.SeverityHigh,
@@ -87,11 +86,10 @@ func ebsControls() []secpillar.Control {
 		})
 	ami.RemediationPermissions = []string{"ec2:DescribeImageAttribute", "ec2:ModifyImageAttribute"}
 	ami.Remediate = func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-		id, err := resourceSuffix(f, "ami-")
-		if err != nil {
+		if _, err := resourceSuffix(f, "ami-"); err != nil {
 			return secpillar.Remediation{}, err
 		}
-		return RemediateAMINotPublic(ctx, ec2.NewFromConfig(inFindingRegion(cfg, f)), id, withOptions(o))
+		return RemediateAMINotPublic(ctx, ec2.NewFromConfig(inFindingRegion(cfg, f)), f.Resource.ID, withOptions(o))
 	}
 	return []secpillar.Control{def, vol, snap, bpa, ami}
 }

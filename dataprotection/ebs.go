@@ -133,6 +133,7 @@ func CheckEBSDefaultEncryption(ctx context.Context, api EBSDefaultEncryptionAPI,
 // client's Region and re-reads. Existing volumes are not changed.
 func RemediateEBSDefaultEncryption(ctx context.Context, api EBSDefaultEncryptionRemediationAPI, region string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	on, err := readEBSDefault(ctx, api)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -252,19 +253,34 @@ func snapshotPublic(ctx context.Context, api EBSSnapshotNotPublicRemediationAPI,
 	return slices.ContainsFunc(out.CreateVolumePermissions, func(p ec2types.CreateVolumePermission) bool { return p.Group == ec2types.PermissionGroupAll }), nil
 }
 
+// ec2Target splits a snapshot or image reference (an ID such as
+// "snap-..." or its ARN) into the ID and the Resource to report.
+func ec2Target(ref, prefix, typ string) (string, secpillar.Resource, error) {
+	id, r := ref, secpillar.Resource{Type: typ, ID: ref}
+	if strings.HasPrefix(ref, "arn:") {
+		id = ref[strings.LastIndex(ref, "/")+1:]
+		r.Region = regionOfARN(ref)
+	}
+	if !strings.HasPrefix(id, prefix) || len(id) == len(prefix) {
+		return "", r, fmt.Errorf("dataprotection: %q does not name a %s", ref, strings.TrimSuffix(prefix, "-"))
+	}
+	return id, r, nil
+}
+
 // RemediateEBSSnapshotNotPublic removes the public createVolumePermission
-// of snapshot id (in the client's Region), keeping the accounts it is
-// shared with, and re-reads.
-func RemediateEBSSnapshotNotPublic(ctx context.Context, api EBSSnapshotNotPublicRemediationAPI, id string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
+// of a snapshot (its ID or ARN, in the client's Region), keeping the
+// accounts it is shared with, and re-reads.
+func RemediateEBSSnapshotNotPublic(ctx context.Context, api EBSSnapshotNotPublicRemediationAPI, snapshot string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(id, "snap-") {
-		return secpillar.Remediation{}, fmt.Errorf("dataprotection: %q is not a snapshot ID", id)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
+	id, r, err := ec2Target(snapshot, "snap-", "AWS::EC2::Snapshot")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	pub, err := snapshotPublic(ctx, api, id)
 	if err != nil {
 		return secpillar.Remediation{}, err
 	}
-	r := secpillar.Resource{Type: "AWS::EC2::Snapshot", ID: id}
 	rem := secpillar.Remediation{Control: ControlEBSSnapshotNotPublic, Resource: r}
 	if !pub {
 		rem.Outcome = secpillar.OutcomeCompliant
@@ -322,6 +338,7 @@ func CheckEBSSnapshotBlockPublicAccess(ctx context.Context, api EBSSnapshotBlock
 // already on block-new-sharing is left as it is.
 func RemediateEBSSnapshotBlockPublicAccess(ctx context.Context, api EBSSnapshotBlockPublicAccessRemediationAPI, region string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	st, err := readSnapshotBPA(ctx, api)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -386,19 +403,20 @@ func imagePublic(ctx context.Context, api AMINotPublicRemediationAPI, id string)
 	return slices.ContainsFunc(out.LaunchPermissions, func(p ec2types.LaunchPermission) bool { return p.Group == ec2types.PermissionGroupAll }), nil
 }
 
-// RemediateAMINotPublic removes the public launch permission of image id
-// (in the client's Region), keeping accounts and organizations it is
-// shared with, and re-reads.
-func RemediateAMINotPublic(ctx context.Context, api AMINotPublicRemediationAPI, id string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
+// RemediateAMINotPublic removes the public launch permission of an image
+// (its ID or ARN, in the client's Region), keeping accounts and
+// organizations it is shared with, and re-reads.
+func RemediateAMINotPublic(ctx context.Context, api AMINotPublicRemediationAPI, image string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(id, "ami-") {
-		return secpillar.Remediation{}, fmt.Errorf("dataprotection: %q is not an AMI ID", id)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
+	id, r, err := ec2Target(image, "ami-", "AWS::EC2::Image")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	pub, err := imagePublic(ctx, api, id)
 	if err != nil {
 		return secpillar.Remediation{}, err
 	}
-	r := secpillar.Resource{Type: "AWS::EC2::Image", ID: id}
 	rem := secpillar.Remediation{Control: ControlAMINotPublic, Resource: r}
 	if !pub {
 		rem.Outcome = secpillar.OutcomeCompliant

@@ -205,24 +205,36 @@ func CheckKMSKeyRotation(ctx context.Context, api KMSKeyRotationAPI) ([]secpilla
 			out = append(out, notApplicable(c, sev, k.resource(), "The key is pending deletion.", ev))
 			continue
 		}
-		on, err := rotationEnabled(ctx, api, k.arn)
+		on, period, err := rotationStatus(ctx, api, k.arn)
 		if err != nil {
 			return nil, err
 		}
 		ev["rotation_enabled"] = bstr(on)
+		if period > 0 {
+			ev["rotation_period_days"] = fmt.Sprint(period)
+		}
 		out = append(out, verdict(on, c, sev, k.resource(), "Automatic key rotation is on.", "Automatic key rotation is off; enable it.", ev))
 	}
 	return out, nil
 }
 
-func rotationEnabled(ctx context.Context, api interface {
+type rotationReader interface {
 	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
-}, arn string) (bool, error) {
+}
+
+// rotationStatus returns whether automatic rotation is on and its period
+// in days (0 when the answer has none).
+func rotationStatus(ctx context.Context, api rotationReader, arn string) (bool, int32, error) {
 	out, err := api.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(arn)})
 	if err != nil {
-		return false, fmt.Errorf("dataprotection: read rotation status of %s: %w", arn, err)
+		return false, 0, fmt.Errorf("dataprotection: read rotation status of %s: %w", arn, err)
 	}
-	return out.KeyRotationEnabled, nil
+	return out.KeyRotationEnabled, aws.ToInt32(out.RotationPeriodInDays), nil
+}
+
+func rotationEnabled(ctx context.Context, api rotationReader, arn string) (bool, error) {
+	on, _, err := rotationStatus(ctx, api, arn)
+	return on, err
 }
 
 // RemediateKMSKeyRotation turns on automatic rotation (yearly) of the key
@@ -230,6 +242,7 @@ func rotationEnabled(ctx context.Context, api interface {
 // and keys KMS cannot rotate are an error.
 func RemediateKMSKeyRotation(ctx context.Context, api KMSKeyRotationRemediationAPI, keyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	k, err := describeKey(ctx, api, keyID)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -299,6 +312,7 @@ func CheckKMSKeyNotPendingDeletion(ctx context.Context, api KMSListKeysAPI) ([]s
 // Disabled: enable it with kms EnableKey if it is still in use.
 func RemediateKMSKeyNotPendingDeletion(ctx context.Context, api KMSKeyDeletionRemediationAPI, keyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	k, err := describeKey(ctx, api, keyID)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -383,6 +397,7 @@ func CheckKMSKeyPolicyNotPublic(ctx context.Context, api KMSKeyPolicyNotPublicAP
 // statement is kept byte for byte. It refuses when nothing would be left.
 func RemediateKMSKeyPolicyNotPublic(ctx context.Context, api KMSKeyPolicyRemediationAPI, keyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	k, err := describeKey(ctx, api, keyID)
 	if err != nil {
 		return secpillar.Remediation{}, err

@@ -303,6 +303,7 @@ func (instanceOnly) DescribeDBClusters(context.Context, *rds.DescribeDBClustersI
 
 // setInstanceFlag is the shared body of the instance remediations.
 func setInstanceFlag(ctx context.Context, api RDSInstanceRemediationAPI, id string, control, field string, get func(rdsDB) *bool, want bool, set func(*rds.ModifyDBInstanceInput), opts secpillar.RemediateOptions, undo string, notes ...string) (secpillar.Remediation, error) {
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	if err := validDatabase(Database{Identifier: id}); err != nil {
 		return secpillar.Remediation{}, err
 	}
@@ -360,6 +361,7 @@ func RemediateRDSNotPublic(ctx context.Context, api RDSInstanceRemediationAPI, i
 // instance or a cluster) and re-reads.
 func RemediateRDSDeletionProtection(ctx context.Context, api RDSDeletionProtectionRemediationAPI, db Database, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	if err := validDatabase(db); err != nil {
 		return secpillar.Remediation{}, err
 	}

@@ -65,6 +65,8 @@ var _ RDSSnapshotNotPublicRemediationAPI = (*rds.Client)(nil)
 type Snapshot struct {
 	Identifier string
 	Cluster    bool
+	// ARN, when known, is reported as the remediation's resource.
+	ARN string
 }
 
 type rdsSnapshot struct {
@@ -207,6 +209,7 @@ func CheckRDSSnapshotEncrypted(ctx context.Context, api RDSSnapshotsAPI) ([]secp
 // snapshot s, keeping every account it is shared with, and re-reads.
 func RemediateRDSSnapshotNotPublic(ctx context.Context, api RDSSnapshotNotPublicRemediationAPI, s Snapshot, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	if s.Identifier == "" {
 		return secpillar.Remediation{}, errors.New("dataprotection: empty snapshot identifier")
 	}
@@ -218,7 +221,11 @@ func RemediateRDSSnapshotNotPublic(ctx context.Context, api RDSSnapshotNotPublic
 	if s.Cluster {
 		typ, action = RDSClusterSnapshotResourceType, "rds:ModifyDBClusterSnapshotAttribute"
 	}
-	rem := secpillar.Remediation{Control: ControlRDSSnapshotNotPublic, Resource: secpillar.Resource{Type: typ, ID: s.Identifier}}
+	res := secpillar.Resource{Type: typ, ID: s.Identifier}
+	if s.ARN != "" {
+		res.ID, res.Region = s.ARN, regionOfARN(s.ARN)
+	}
+	rem := secpillar.Remediation{Control: ControlRDSSnapshotNotPublic, Resource: res}
 	if !slices.Contains(vals, "all") {
 		rem.Outcome = secpillar.OutcomeCompliant
 		return rem, nil
@@ -254,5 +261,5 @@ func snapshotOf(f secpillar.Finding) (Snapshot, error) {
 	if len(parts) != 7 || parts[2] != "rds" || (parts[5] != "snapshot" && parts[5] != "cluster-snapshot") || parts[6] == "" {
 		return Snapshot{}, fmt.Errorf("dataprotection: finding resource %q is not an RDS snapshot ARN", f.Resource.ID)
 	}
-	return Snapshot{Identifier: parts[6], Cluster: parts[5] == "cluster-snapshot"}, nil
+	return Snapshot{Identifier: parts[6], Cluster: parts[5] == "cluster-snapshot", ARN: f.Resource.ID}, nil
 }

@@ -148,6 +148,7 @@ func CheckRDSTLSEnforced(ctx context.Context, api RDSTLSEnforcedAPI) ([]secpilla
 // shares the group is affected.
 func RemediateRDSTLSEnforced(ctx context.Context, api RDSTLSEnforcedRemediationAPI, db Database, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	if err := validDatabase(db); err != nil {
 		return secpillar.Remediation{}, err
 	}

@@ -500,3 +500,61 @@ func TestS3RemediationBadInput(t *testing.T) {
 		t.Errorf("err = %v, want InvalidBucketAclWithObjectOwnership", err)
 	}
 }
+
+// TestBucketChecksNeverPassOnUnreadableData denies, then empties, the
+// per-bucket read of every bucket control: denial must be an error, and an
+// empty answer must be an error or a FAIL, never a PASS.
+func TestBucketChecksNeverPassOnUnreadableData(t *testing.T) {
+	reads := map[string]struct {
+		op    string
+		empty any
+	}{
+		ControlS3BucketPublicAccessBlock:      {"GetPublicAccessBlock", &s3.GetPublicAccessBlockOutput{}},
+		ControlS3BucketNotPublic:              {"GetBucketPolicy", &s3.GetBucketPolicyOutput{}},
+		ControlS3BucketDenyInsecureTransport:  {"GetBucketPolicy", &s3.GetBucketPolicyOutput{}},
+		ControlS3BucketCrossAccountRestricted: {"GetBucketPolicy", &s3.GetBucketPolicyOutput{}},
+		ControlS3BucketMFADelete:              {"GetBucketVersioning", &s3.GetBucketVersioningOutput{}},
+		ControlS3BucketVersioning:             {"GetBucketVersioning", &s3.GetBucketVersioningOutput{}},
+		ControlS3BucketACLsDisabled:           {"GetBucketOwnershipControls", &s3.GetBucketOwnershipControlsOutput{}},
+		ControlS3BucketAccessLogging:          {"GetBucketLogging", &s3.GetBucketLoggingOutput{}},
+		ControlS3BucketSSEKMS:                 {"GetBucketEncryption", &s3.GetBucketEncryptionOutput{}},
+		ControlS3BucketSSECBlocked:            {"GetBucketEncryption", &s3.GetBucketEncryptionOutput{}},
+	}
+	for id, r := range reads {
+		t.Run(id, func(t *testing.T) {
+			a := fakeaws.New(testAccount)
+			a.S3.Bucket("b", "eu-west-1")
+			cfg := a.Config()
+			c := controlByID(t, id)
+			deny := a.DenyAccess("S3", r.op, "")
+			if _, err := c.Check(context.Background(), cfg); !awserr.IsAccessDenied(err) {
+				t.Errorf("denied %s: err = %v, want access denied", r.op, err)
+			}
+			a.Remove(deny)
+			a.Inject(fakeaws.Fault{Service: "S3", Operation: r.op, Respond: func(context.Context, any) (any, error) { return r.empty, nil }})
+			fs, err := c.Check(context.Background(), cfg)
+			if err == nil {
+				for _, f := range fs {
+					if f.Status == secpillar.StatusPass {
+						t.Errorf("empty %s answer gave PASS: %+v", r.op, f)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestRemediateS3BucketSSEKMSKeepsDualLayer(t *testing.T) {
+	a := fakeaws.New(testAccount)
+	a.S3.Bucket("d", "us-east-1").Encryption = &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKmsDsse, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:111122223333:key/old")},
+	}}}
+	rem, err := RemediateS3BucketSSEKMS(context.Background(), s3.NewFromConfig(a.Config()), Bucket{Name: "d", Region: "us-east-1"}, keyARN)
+	if err != nil || rem.Outcome != secpillar.OutcomeChanged {
+		t.Fatalf("remediation = %+v, %v", rem, err)
+	}
+	got := a.S3.Buckets["d"].Encryption.Rules[0]
+	if got.ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAwsKmsDsse || aws.ToString(got.ApplyServerSideEncryptionByDefault.KMSMasterKeyID) != keyARN {
+		t.Errorf("rule after remediation: %+v", got.ApplyServerSideEncryptionByDefault)
+	}
+}
