@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -99,6 +100,7 @@ func Run(ctx context.Context, cfg aws.Config, controls []Control, optFns ...func
 		}
 	}
 	cfg = cfg.Copy()
+	cfg.APIOptions = append(cfg.APIOptions, PageGuard)
 	if !opts.FreshReads {
 		cfg.APIOptions = append(cfg.APIOptions, newReadCache().install)
 	}
@@ -315,7 +317,7 @@ func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.Initial
 	rc.mu.Lock()
 	if v, ok := rc.done[key]; ok {
 		rc.mu.Unlock()
-		return middleware.InitializeOutput{Result: v}, middleware.Metadata{}, nil
+		return middleware.InitializeOutput{Result: shallowCopy(v)}, middleware.Metadata{}, nil
 	}
 	rc.mu.Unlock()
 	var md middleware.Metadata
@@ -333,5 +335,18 @@ func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.Initial
 	if err != nil {
 		return middleware.InitializeOutput{}, md, err
 	}
-	return middleware.InitializeOutput{Result: v}, md, nil
+	return middleware.InitializeOutput{Result: shallowCopy(v)}, md, nil
+}
+
+// shallowCopy returns a copy of the struct an output pointer points to, so
+// that each caller owns the top-level value (the SDK writes ResultMetadata
+// into it). Nested slices and pointers stay shared and must not be mutated.
+func shallowCopy(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return v
+	}
+	cp := reflect.New(rv.Elem().Type())
+	cp.Elem().Set(rv.Elem())
+	return cp.Interface()
 }
