@@ -83,3 +83,46 @@ func TestDemoAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestRemediationPermissions runs every Remediate adapter on the demo's
+// failed findings and checks that it calls only what Permissions and
+// RemediationPermissions declare.
+func TestRemediationPermissions(t *testing.T) {
+	for _, c := range incident.Controls() {
+		if c.Remediate == nil {
+			continue
+		}
+		t.Run(c.ID, func(t *testing.T) {
+			acct := fakeaws.Demo()
+			cfg := acct.Config()
+			fs, err := c.Check(bg, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			acct.ResetCalls()
+			fixed := 0
+			for _, f := range fs {
+				if f.Status != secpillar.StatusFail {
+					continue
+				}
+				rem, err := c.Remediate(bg, cfg, f, secpillar.RemediateOptions{})
+				if err != nil {
+					t.Fatalf("%s: %v", f.Resource.ID, err)
+				}
+				if rem.Outcome == secpillar.OutcomeChanged || rem.Outcome == secpillar.OutcomeVerifyPending {
+					fixed++
+				}
+			}
+			if fixed == 0 {
+				t.Fatal("nothing remediated on the demo")
+			}
+			allowed := append(slices.Clone(c.Permissions), c.RemediationPermissions...)
+			for _, op := range acct.Operations() {
+				svc, name, _ := strings.Cut(op, ".")
+				if p := iamPrefix[svc] + ":" + name; !slices.Contains(allowed, p) {
+					t.Errorf("called %s, not declared", p)
+				}
+			}
+		})
+	}
+}
