@@ -315,7 +315,7 @@ func IsolateInstance(ctx context.Context, c IsolationClients, instanceID, caseID
 		if _, err := c.AutoScaling.DetachInstances(ctx, &autoscaling.DetachInstancesInput{
 			AutoScalingGroupName: aws.String(name), InstanceIds: []string{instanceID}, ShouldDecrementDesiredCapacity: aws.Bool(true),
 		}); err != nil {
-			return out, fmt.Errorf("incident: isolate %s: detach from Auto Scaling group %s: %w", instanceID, name, err)
+			return out, fmt.Errorf("incident: isolate %s: detach from Auto Scaling group %s (if the group is at its minimum size, lower MinSize with autoscaling:UpdateAutoScalingGroup and run again; the evidence already taken is kept): %w", instanceID, name, err)
 		}
 	}
 

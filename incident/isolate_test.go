@@ -248,6 +248,28 @@ func TestIsolateInstanceReusesAndEmptiesTheGroup(t *testing.T) {
 
 func TestIsolateInstanceErrors(t *testing.T) {
 	f := isolationFixture(t)
+	t.Run("Auto Scaling group at its minimum: refused with advice, evidence kept, no network change", func(t *testing.T) {
+		g := f.acct.AutoScaling.Region("us-east-1").Groups[0]
+		g.Group.MinSize = aws.Int32(2)
+		defer func() { g.Group.MinSize = aws.Int32(0) }()
+		f.acct.ResetCalls()
+		_, err := incident.IsolateInstance(bg, f.clients, f.instance, "IR-9")
+		if err == nil || !strings.Contains(err.Error(), "MinSize") {
+			t.Fatalf("err = %v", err)
+		}
+		if n := f.acct.CallCount("EC2", "ModifyNetworkInterfaceAttribute"); n != 0 || f.acct.CallCount("EC2", "CreateSnapshot") != 2 {
+			t.Errorf("network writes %d, snapshots %d", n, f.acct.CallCount("EC2", "CreateSnapshot"))
+		}
+		// A second run with the same case does not snapshot again.
+		g.Group.MinSize = aws.Int32(0)
+		f.acct.ResetCalls()
+		if _, err := incident.IsolateInstance(bg, f.clients, f.instance, "IR-9"); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.acct.CallCount("EC2", "CreateSnapshot"); n != 0 {
+			t.Errorf("%d snapshots on the re-run", n)
+		}
+	})
 	t.Run("unknown instance", func(t *testing.T) {
 		if _, err := incident.IsolateInstance(bg, f.clients, "i-0123456789abcdef0", "IR-1"); err == nil {
 			t.Error("want error")

@@ -97,7 +97,8 @@ func (f *AutoScaling) DescribeAutoScalingInstances(ctx context.Context, in *auto
 
 // DetachInstances removes InService or Standby instances from a group,
 // deregisters them from the group's target groups, and, when asked,
-// decrements the desired capacity (else the group launches replacements).
+// decrements the desired capacity (else the group launches replacements);
+// a decrement below the group's minimum size is refused, as in AWS.
 func (f *AutoScaling) DetachInstances(ctx context.Context, in *autoscaling.DetachInstancesInput, optFns ...func(*autoscaling.Options)) (*autoscaling.DetachInstancesOutput, error) {
 	f.acct.mu.Lock()
 	defer f.acct.mu.Unlock()
@@ -124,13 +125,14 @@ func (f *AutoScaling) DetachInstances(ctx context.Context, in *autoscaling.Detac
 			return nil, apiError("ValidationError", "The instance "+id+" is not in InService or Standby.")
 		}
 	}
+	if aws.ToBool(in.ShouldDecrementDesiredCapacity) && aws.ToInt32(g.Group.DesiredCapacity)-int32(len(in.InstanceIds)) < aws.ToInt32(g.Group.MinSize) {
+		return nil, apiError("ValidationError", fmt.Sprintf("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To detach %d instance(s), please update the AutoScalingGroup sizes appropriately.",
+			aws.ToString(g.Group.AutoScalingGroupName), aws.ToInt32(g.Group.MinSize), aws.ToInt32(g.Group.MaxSize), aws.ToInt32(g.Group.DesiredCapacity), len(in.InstanceIds)))
+	}
 	for _, id := range in.InstanceIds {
 		g.Group.Instances = slices.DeleteFunc(slices.Clone(g.Group.Instances), func(x astypes.Instance) bool { return aws.ToString(x.InstanceId) == id })
 		if aws.ToBool(in.ShouldDecrementDesiredCapacity) {
-			g.Group.DesiredCapacity = aws.Int32(max(aws.ToInt32(g.Group.DesiredCapacity)-1, 0))
-			if aws.ToInt32(g.Group.MinSize) > aws.ToInt32(g.Group.DesiredCapacity) {
-				g.Group.MinSize = aws.Int32(aws.ToInt32(g.Group.DesiredCapacity))
-			}
+			g.Group.DesiredCapacity = aws.Int32(aws.ToInt32(g.Group.DesiredCapacity) - 1)
 		}
 		elb := f.acct.ELBv2.Region(region)
 		for _, tg := range g.Group.TargetGroupARNs {
