@@ -254,3 +254,28 @@ func TestPrintPolicy(t *testing.T) {
 		t.Error("an unknown control selected nothing without an error")
 	}
 }
+
+// A scan that runs into the invocation's deadline stops early, and what
+// it saw is still written.
+func TestHandleWritesBeforeTheDeadline(t *testing.T) {
+	h, s, _ := newHandler()
+	h.SecurityHub = nil
+	h.WriteMargin = 200 * time.Millisecond
+	slow := secpillar.Control{
+		ID: "identity.test-slow", Title: "slow", Domain: secpillar.DomainIdentity, Severity: secpillar.SeverityLow, Scope: secpillar.ScopeAccount,
+		Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		},
+	}
+	h.Controls = append(h.Controls, slow)
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	res, err := h.Handle(ctx, Event{AccountID: memberID, RoleName: "SecPillarAudit", Regions: []string{"us-east-1"}})
+	if err != nil {
+		t.Fatalf("err = %v, want the partial scan written", err)
+	}
+	if !res.Incomplete || res.AccountError == "" || len(s.puts) != 1 {
+		t.Errorf("result = %+v, %d objects; want an incomplete scan written", res, len(s.puts))
+	}
+}
