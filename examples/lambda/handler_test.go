@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -277,5 +278,44 @@ func TestHandleWritesBeforeTheDeadline(t *testing.T) {
 	}
 	if !res.Incomplete || res.AccountError == "" || len(s.puts) != 1 {
 		t.Errorf("result = %+v, %d objects; want an incomplete scan written", res, len(s.puts))
+	}
+}
+
+func TestRunDemo(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := runDemo(context.Background(), &out, dir); err != nil {
+		t.Fatal(err)
+	}
+	var results []Result
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var r Result
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, r)
+	}
+	got := map[string]string{}
+	for _, r := range results {
+		switch {
+		case r.Skipped:
+			got[r.AccountID] = "skipped"
+		case r.AccountError != "":
+			got[r.AccountID] = "not scanned"
+		default:
+			got[r.AccountID] = "scanned"
+		}
+	}
+	want := map[string]string{
+		fakeaws.DemoAccountID: "scanned", fakeaws.DemoMemberID: "scanned", fakeaws.DemoMember2ID: "scanned",
+		fakeaws.DemoDeniedID: "not scanned", fakeaws.DemoSuspendedID: "skipped",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	objects, _ := filepath.Glob(filepath.Join(dir, "demo-findings", "secpillar", "*", "*.jsonl"))
+	if len(objects) != 4 {
+		t.Errorf("%d objects written, want one per account not skipped (4): %v", len(objects), objects)
 	}
 }
