@@ -3,6 +3,7 @@ package dataprotection
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 
 	"github.com/secpillar/secpillar"
@@ -47,3 +48,5 @@ func outcome(verified bool) secpillar.Outcome {
 	}
 	return secpillar.OutcomeVerifyPending
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -3,9 +3,20 @@ package infrastructure
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/globalaccelerator"
+	"github.com/aws/aws-sdk-go-v2/service/inspector2"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/shield"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 
 	"github.com/secpillar/secpillar"
 )
@@ -42,6 +53,19 @@ func inRegion(cfg aws.Config, region string) aws.Config {
 // withOptions hands a catalogue adapter's options to a typed function.
 func withOptions(o secpillar.RemediateOptions) func(*secpillar.RemediateOptions) {
 	return func(r *secpillar.RemediateOptions) { *r = o }
+}
+
+// globalConfig returns cfg for the global services whose endpoint lives
+// in us-east-1 (CloudFront, Shield, Route 53).
+func globalConfig(cfg aws.Config) aws.Config { return inRegion(cfg, "us-east-1") }
+
+// distributionTarget returns the distribution ID of a CloudFront finding.
+func distributionTarget(f secpillar.Finding) (string, error) {
+	a, err := arn.Parse(f.Resource.ID)
+	if err != nil || a.Service != "cloudfront" || !strings.HasPrefix(a.Resource, "distribution/") {
+		return "", fmt.Errorf("infrastructure: finding for %s cannot be remediated: %q is not a CloudFront distribution ARN", f.Control, f.Resource.ID)
+	}
+	return strings.TrimPrefix(a.Resource, "distribution/"), nil
 }
 
 // ec2Target returns the Region and ID of the EC2 resource of a finding,
@@ -259,6 +283,275 @@ func Controls() []secpillar.Control {
 					return secpillar.Remediation{}, err
 				}
 				return RemediateLaunchTemplateIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontViewerHTTPS,
+			Title:                  "CloudFront distributions require HTTPS between viewers and CloudFront",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.3"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontViewerHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontViewerHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontOriginHTTPS,
+			Title:                  "CloudFront distributions reach custom origins over HTTPS",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.9"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontOriginHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontOriginHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontNoDeprecatedOriginSSL,
+			Title:                  "CloudFront distributions use no deprecated SSL/TLS protocols to custom origins",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.10"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontNoDeprecatedOriginSSL(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontNoDeprecatedOriginSSL(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontViewerTLSPolicy,
+			Title:                  "CloudFront distributions use the TLSv1.2_2021 viewer security policy or newer",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudFront.15"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontViewerTLSPolicy(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontViewerTLSPolicy(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, "", withOptions(o))
+			},
+		},
+		{
+			// RemediateCloudFrontWAF needs the caller's web ACL: no adapter.
+			ID:          ControlCloudFrontWAF,
+			Title:       "CloudFront distributions are associated with an AWS WAF web ACL",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "CloudFront.6"),
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"cloudfront:ListDistributions"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontWAF(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+		},
+		{
+			// RemediateCloudFrontLogging needs the caller's log bucket: no adapter.
+			ID:          ControlCloudFrontLogging,
+			Title:       "CloudFront distributions have access logging on",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "CloudFront.5"),
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:ListDistributions"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontLogging(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+		},
+		{
+			ID:          ControlCloudFrontS3OriginOAC,
+			Title:       "CloudFront S3 origins use origin access control and exist",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "CloudFront.13", fsbp, "CloudFront.12"),
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"cloudfront:ListDistributions", "s3:ListBucket"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontS3OriginOAC(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), s3.NewFromConfig(cfg))
+			},
+		},
+		{
+			ID:                     ControlCloudFrontDefaultRootObject,
+			Title:                  "CloudFront distributions have a default root object",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(fsbp, "CloudFront.1"),
+			Scope:                  secpillar.ScopeAccount,
+			Permissions:            []string{"cloudfront:GetDistributionConfig", "cloudfront:ListDistributions"},
+			RemediationPermissions: []string{"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				id, err := distributionTarget(f)
+				if err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, "", withOptions(o))
+			},
+		},
+		{
+			ID:          ControlWAFACLHasRules,
+			Title:       "AWS WAF web ACLs have rules, and every rule emits CloudWatch metrics",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "WAF.10", fsbp, "WAF.12"),
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"wafv2:GetWebACL", "wafv2:ListWebACLs"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckWebACLRules(ctx, wafv2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			// RemediateWebACLLogging needs the caller's destination: no adapter.
+			ID:                     ControlWAFLogging,
+			Title:                  "AWS WAF web ACLs have logging on",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "WAF.11"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"wafv2:ListLoggingConfigurations", "wafv2:ListWebACLs"},
+			RemediationPermissions: []string{"wafv2:GetLoggingConfiguration", "wafv2:PutLoggingConfiguration"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckWebACLLogging(ctx, wafv2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			ID:          ControlWAFBaselineManagedRules,
+			Title:       "AWS WAF web ACLs include the AWS managed common and known-bad-inputs rule groups",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"wafv2:GetWebACL", "wafv2:ListWebACLs"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckWebACLBaselineRules(ctx, wafv2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			// RemediateALBWebACL needs the caller's web ACL: no adapter.
+			ID:                     ControlALBWAFAssociated,
+			Title:                  "Internet-facing application load balancers have an AWS WAF web ACL",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"},
+			RemediationPermissions: []string{"elasticloadbalancing:SetWebACL", "wafv2:AssociateWebACL", "wafv2:GetWebACLForResource"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckALBWebACL(ctx, elb.NewFromConfig(cfg), wafv2.NewFromConfig(cfg))
+			},
+		},
+		{
+			ID:          ControlShieldAdvancedSubscribed,
+			Title:       "Shield Advanced is subscribed (checked only: subscribing is a paid commitment)",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"shield:GetSubscriptionState"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckShieldAdvancedSubscription(ctx, shield.NewFromConfig(globalConfig(cfg)), "")
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
+			},
+		},
+		{
+			// Regional: each Region's ALBs and Elastic IPs; the global
+			// resources (CloudFront, Route 53, Global Accelerator) are
+			// evaluated in us-east-1 only.
+			ID:                     ControlShieldAdvancedProtections,
+			Title:                  "Shield Advanced protects CloudFront distributions, internet-facing ALBs, Elastic IPs, Route 53 zones and accelerators",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudfront:ListDistributions", "ec2:DescribeAddresses", "elasticloadbalancing:DescribeLoadBalancers", "globalaccelerator:ListAccelerators", "route53:ListHostedZones", "shield:GetSubscriptionState", "shield:ListProtections", "sts:GetCallerIdentity"},
+			RemediationPermissions: []string{"shield:CreateProtection", "shield:GetSubscriptionState", "shield:ListProtections"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+				if err != nil {
+					return nil, fmt.Errorf("infrastructure: read the account ID: %w", err)
+				}
+				src := ShieldResourceSources{LoadBalancers: elb.NewFromConfig(cfg), Addresses: ec2.NewFromConfig(cfg), Region: cfg.Region, Account: aws.ToString(id.Account)}
+				if cfg.Region == "us-east-1" {
+					src.Distributions = cloudfront.NewFromConfig(cfg)
+					src.HostedZones = route53.NewFromConfig(cfg)
+					src.Accelerators = globalaccelerator.NewFromConfig(inRegion(cfg, "us-west-2"))
+				}
+				return CheckShieldAdvancedProtections(ctx, shield.NewFromConfig(globalConfig(cfg)), src)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				return RemediateShieldProtection(ctx, shield.NewFromConfig(globalConfig(cfg)), f.Resource.ID, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlInspectorEnabled,
+			Title:                  "Amazon Inspector scans EC2, ECR, Lambda and Lambda code",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(fsbp, "Inspector.1", fsbp, "Inspector.2", fsbp, "Inspector.3", fsbp, "Inspector.4"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"inspector2:BatchGetAccountStatus"},
+			RemediationPermissions: []string{"inspector2:BatchGetAccountStatus", "inspector2:Enable", "iam:CreateServiceLinkedRole"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckInspectorEnabled(ctx, inspector2.NewFromConfig(cfg))
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if f.Resource.Region == "" {
+					return secpillar.Remediation{}, fmt.Errorf("infrastructure: finding for %s names no Region", f.Control)
+				}
+				return RemediateInspectorEnabled(ctx, inspector2.NewFromConfig(inRegion(cfg, f.Resource.Region)), nil, withOptions(o))
+			},
+		},
+		{
+			ID:          ControlInspectorNoCriticalFindings,
+			Title:       "Amazon Inspector has no active critical finding",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityCritical,
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"inspector2:BatchGetAccountStatus", "inspector2:ListFindings"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckInspectorCriticalFindings(ctx, inspector2.NewFromConfig(cfg))
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
 			},
 		},
 	}

@@ -329,3 +329,35 @@ func leafName(path string) string {
 	}
 	return path
 }
+
+// DeepCopy returns a copy of v (typically an operation's output) that
+// shares no exported memory with it, so a test can keep an answer while
+// the fake's state moves on.
+func DeepCopy(v any) any {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() {
+		return v
+	}
+	return deepCopy(rv).Interface()
+}
+
+// RewriteStrings returns a deep copy of out in which every string value
+// (a string or *string field, or a string map value) is replaced by
+// fn(name, value); name is the field name, or the map key for map values.
+// Pagination tokens are left alone.
+func RewriteStrings(out any, fn func(name, value string) string) any {
+	str := reflect.TypeOf("")
+	return rewriteCopy(out, func(path, name string, v, parent reflect.Value) bool {
+		switch {
+		case v.Type() == str && v.CanSet():
+			if s := fn(name, v.String()); s != v.String() {
+				v.SetString(s)
+			}
+		case v.Kind() == reflect.Pointer && v.Type().Elem() == str && !v.IsNil():
+			if s := fn(name, v.Elem().String()); s != v.Elem().String() {
+				v.Set(reflect.ValueOf(&s))
+			}
+		}
+		return true
+	})
+}
