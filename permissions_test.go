@@ -210,65 +210,91 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 // RemediationPermissions. (One finding cannot show that every declared
 // write is needed, so only the missing direction is checked.)
 func TestRemediationPermissionsCoverCalls(t *testing.T) {
+	accounts := []struct {
+		name string
+		make func() *fakeaws.Account
+	}{
+		{"demo", fakeaws.Demo},
+		{"synthetic", func() *fakeaws.Account { return fakeaws.Synthetic(smallSynthetic) }},
+	}
 	for _, c := range catalogue.All() {
 		if c.Remediate == nil {
 			continue
 		}
 		t.Run(c.ID, func(t *testing.T) {
-			acct := fakeaws.Demo()
-			cfg := acct.Config()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			regions := []string{cfg.Region}
-			if c.Scope == secpillar.ScopeRegional {
-				regions = acct.EnabledRegions()
-			}
-			var failed *secpillar.Finding
-			for _, region := range regions {
-				rc := cfg.Copy()
-				rc.Region = region
-				fs, err := c.Check(ctx, rc)
-				if err != nil {
-					t.Skipf("check failed against the demo account: %v", err)
+			for _, a := range accounts {
+				acct := a.make()
+				cfg := acct.Config(func(cfg *aws.Config) { cfg.Region = acct.EnabledRegions()[0] })
+				failed := firstFailure(ctx, t, c, acct, cfg)
+				if failed == nil {
+					continue
 				}
-				for i := range fs {
-					if fs[i].Status == secpillar.StatusFail {
-						failed = &fs[i]
-						if failed.Resource.Region == "" {
-							failed.Resource.Region = region
-						}
-						break
+				rc := cfg.Copy()
+				if failed.Resource.Region != "" {
+					rc.Region = failed.Resource.Region
+				}
+				called, _ := calledActions(t, acct, func() {
+					if _, err := c.Remediate(ctx, rc, *failed, secpillar.RemediateOptions{MaxResources: 1000}); err != nil {
+						t.Logf("%s account: remediate %s: %v", a.name, failed.Resource.ID, err)
+					}
+				})
+				declared := lowerSet(c.Permissions, c.RemediationPermissions)
+				var missing []string
+				for k, action := range called {
+					if !declared[k] {
+						missing = append(missing, action)
 					}
 				}
-				if failed != nil {
-					break
+				sort.Strings(missing)
+				if len(missing) > 0 {
+					t.Errorf("%s account: the remediation calls %v, missing from Permissions and RemediationPermissions", a.name, missing)
 				}
+				return
 			}
-			if failed == nil {
-				t.Skip("no failed finding in the demo account to remediate")
-			}
-			rc := cfg.Copy()
-			if failed.Resource.Region != "" {
-				rc.Region = failed.Resource.Region
-			}
-			called, _ := calledActions(t, acct, func() {
-				if _, err := c.Remediate(ctx, rc, *failed, secpillar.RemediateOptions{MaxResources: 1000}); err != nil {
-					t.Logf("remediate %s: %v", failed.Resource.ID, err)
-				}
-			})
-			declared := lowerSet(c.Permissions, c.RemediationPermissions)
-			var missing []string
-			for k, a := range called {
-				if !declared[k] {
-					missing = append(missing, a)
-				}
-			}
-			sort.Strings(missing)
-			if len(missing) > 0 {
-				t.Errorf("the remediation calls %v, missing from Permissions and RemediationPermissions", missing)
-			}
+			t.Skip("no failed finding to remediate in the demo or synthetic account")
 		})
 	}
+}
+
+// firstFailure returns the first FAIL finding of c's check in acct, with
+// its Region filled in, or nil.
+func firstFailure(ctx context.Context, t *testing.T, c secpillar.Control, acct *fakeaws.Account, cfg aws.Config) *secpillar.Finding {
+	t.Helper()
+	regions := []string{cfg.Region}
+	if c.Scope == secpillar.ScopeRegional {
+		regions = acct.EnabledRegions()
+	}
+	for _, region := range regions {
+		rc := cfg.Copy()
+		rc.Region = region
+		fs, err := c.Check(ctx, rc)
+		if err != nil {
+			t.Logf("%s: check failed: %v", region, err)
+			return nil
+		}
+		for i := range fs {
+			if fs[i].Status == secpillar.StatusFail {
+				// Complete the finding as Run does.
+				f := fs[i]
+				if f.Control == "" {
+					f.Control = c.ID
+				}
+				if f.Resource.Account == "" {
+					f.Resource.Account = acct.ID
+				}
+				if f.Resource.Region == "" && c.Scope == secpillar.ScopeRegional {
+					f.Resource.Region = region
+				}
+				if f.Resource.Type == secpillar.AccountResourceType {
+					f.Resource.ID = secpillar.AccountResourceType + ":" + f.Resource.Account
+				}
+				return &f
+			}
+		}
+	}
+	return nil
 }
 
 func TestPolicyDocument(t *testing.T) {
