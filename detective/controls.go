@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -247,6 +249,38 @@ func Controls() []secpillar.Control {
 					return secpillar.Remediation{}, fmt.Errorf("detective: %s: finding is about %s %q, not a log group", IDLogGroupRetention, f.Resource.Type, f.Resource.ID)
 				}
 				return RemediateLogGroupRetention(ctx, cloudwatchlogs.NewFromConfig(inFindingRegion(cfg, f)), f.Resource.ID, 0, withOptions(o))
+			},
+		},
+		{
+			ID:                     IDCloudTrailBucketNotPublic,
+			Title:                  "The S3 bucket of each CloudTrail trail is not public",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityCritical,
+			References:             refs(fsbp, "CloudTrail.6"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetAccountPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "s3:GetBucketAcl", "s3:GetBucketPolicy"},
+			RemediationPermissions: []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudTrailBucketNotPublic(ctx, TrailBucketExposureAPIs{CloudTrail: cloudtrail.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg), S3Control: s3control.NewFromConfig(cfg)}, cfg.Region)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if err := trailFinding(IDCloudTrailBucketNotPublic, f); err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudTrailBucketNotPublic(ctx, cloudtrail.NewFromConfig(cfg), s3.NewFromConfig(cfg), f.Resource.ID, withOptions(o))
+			},
+		},
+		{
+			ID:                     IDCloudTrailBucketAccessLogging,
+			Title:                  "The S3 bucket of each CloudTrail trail has server access logging",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityLow,
+			References:             refs(cis, "3.4", fsbp, "CloudTrail.7"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLogging"},
+			RemediationPermissions: []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLogging", "s3:PutBucketLogging"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudTrailBucketAccessLogging(ctx, TrailBucketLoggingAPIs{CloudTrail: cloudtrail.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg)}, cfg.Region)
 			},
 		},
 	}

@@ -37,7 +37,7 @@ func TestCatalogue(t *testing.T) {
 		"detective.cloudtrail-cloudwatch-logs", "detective.cloudtrail-s3-write-events", "detective.cloudtrail-s3-read-events",
 		"detective.config-recorder-enabled", "detective.securityhub-enabled", "detective.guardduty-enabled",
 		"detective.guardduty-protection-plans", "detective.guardduty-no-high-findings", "detective.macie-enabled",
-		"detective.log-group-retention",
+		"detective.log-group-retention", "detective.cloudtrail-bucket-not-public", "detective.cloudtrail-bucket-access-logging",
 		"detective.alarm-unauthorized-api-calls", "detective.alarm-console-signin-without-mfa", "detective.alarm-root-usage",
 		"detective.alarm-iam-policy-changes", "detective.alarm-cloudtrail-changes", "detective.alarm-console-auth-failures",
 		"detective.alarm-cmk-disable-or-deletion", "detective.alarm-s3-bucket-policy-changes", "detective.alarm-config-changes",
@@ -71,7 +71,16 @@ func TestPermissionsMatchCalls(t *testing.T) {
 				if !ok {
 					t.Fatalf("call to unmapped service %s", call.Service)
 				}
-				got[p+":"+call.Operation] = true
+				op := call.Operation
+				switch call.Service + "." + op {
+				case "S3.ListBuckets":
+					op = "ListAllMyBuckets"
+				case "S3.GetPublicAccessBlock":
+					op = "GetBucketPublicAccessBlock"
+				case "S3 Control.GetPublicAccessBlock":
+					op = "GetAccountPublicAccessBlock"
+				}
+				got[p+":"+op] = true
 			}
 			var calls []string
 			for k := range got {

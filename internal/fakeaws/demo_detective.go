@@ -5,6 +5,7 @@ import (
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	macietypes "github.com/aws/aws-sdk-go-v2/service/macie2/types"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // demoAlarmPatterns are the metric filters of the demo's management trail
@@ -49,6 +50,15 @@ func seedDetectiveDemo(a *Account) {
 		IsMultiRegionTrail: aws.Bool(false), IncludeGlobalServiceEvents: aws.Bool(false), IsOrganizationTrail: aws.Bool(false),
 		LogFileValidationEnabled: aws.Bool(false),
 	}, Logging: true})
+
+	// The trail buckets: the management one private and logged, the EU
+	// one readable by anyone (a policy someone added for a dashboard).
+	mb := a.S3.Bucket("demo-cloudtrail-logs-"+a.ID, home)
+	mb.PublicAccessBlock = &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}
+	mb.Logging = &s3types.LoggingEnabled{TargetBucket: aws.String("demo-access-logs-" + a.ID), TargetPrefix: aws.String("cloudtrail/")}
+	mb.Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::demo-cloudtrail-logs-` + a.ID + `/AWSLogs/*"}]}`
+	eb := a.S3.Bucket("demo-eu-app-trail-"+a.ID, "eu-west-1")
+	eb.Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"Dashboard","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::demo-eu-app-trail-` + a.ID + `/*"}]}`
 
 	alerts := a.SNS.AddTopic(home, "security-alerts", "email:secops@example.com", "https:https://pager.example.com/hooks/aws")
 	unconfirmed := a.SNS.AddTopic(home, "root-activity", "pending:email:cto@example.com")
