@@ -411,7 +411,7 @@ func ExampleRunOrganization() {
 	fmt.Println("incomplete:", rep.Incomplete)
 	// Output:
 	// 123456789012 management 2 findings
-	// 210987654321 production 2 findings
+	// 234567890123 production 2 findings
 	// 345678901234 staging    2 findings
 	// 456789012345 sandbox    could not be scanned: 2 ERROR findings
 	// 567890123456 retired    skipped: SUSPENDED

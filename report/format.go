@@ -21,6 +21,7 @@ const (
 )
 
 // Formats lists the formats, in the order a usage message shows them.
+// Treat it as read-only.
 var Formats = []Format{FormatTable, FormatJSON, FormatOCSF, FormatASFF}
 
 // ParseFormat returns the format named by s (case-insensitive).

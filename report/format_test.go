@@ -149,3 +149,32 @@ func TestWriteOrgReportTableGolden(t *testing.T) {
 		t.Errorf("json: %d lines, want 5", got)
 	}
 }
+
+func TestOCSFStatusAndSeverity(t *testing.T) {
+	tests := []struct {
+		status   secpillar.Status
+		severity secpillar.Severity
+		statusID int
+		caption  string
+		sevID    int
+	}{
+		{secpillar.StatusFail, secpillar.SeverityCritical, 1, "New", 5},
+		{secpillar.StatusPass, secpillar.SeverityHigh, 4, "Resolved", 4},
+		{secpillar.StatusNotApplicable, secpillar.SeverityMedium, 99, "Not Applicable", 3},
+		{secpillar.StatusError, secpillar.SeverityLow, 0, "Unknown", 2},
+		{secpillar.StatusFail, "", 1, "New", 0},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.status)+"/"+string(tt.severity), func(t *testing.T) {
+			f := secpillar.Finding{Control: "a.b", Status: tt.status, Severity: tt.severity, Resource: secpillar.AccountResource("111122223333")}
+			got := OCSF([]secpillar.Finding{f}, OCSFOptions{Now: fixedNow})[0]
+			want := []any{tt.statusID, tt.caption, string(tt.status), tt.sevID}
+			if diff := cmp.Diff(want, []any{got.StatusID, got.Status, got.StatusCode, got.SeverityID}); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if got.ClassUID != 2004 || got.CategoryUID != 2 || got.TypeUID != 200401 || got.Time != fixedNow.UnixMilli() {
+				t.Errorf("class %d, category %d, type %d, time %d", got.ClassUID, got.CategoryUID, got.TypeUID, got.Time)
+			}
+		})
+	}
+}

@@ -18,7 +18,12 @@
 // the scanning role in each account needs the read-only policy that
 // secpillar.PolicyDocument returns for the catalogue.
 //
-// Run outside Lambda with -policy, it prints the IAM policy that the
+// Run outside Lambda with -demo, it does what statemachine.json does, on
+// the built-in demo organization, writing the objects under -out:
+//
+//	go run ./examples/lambda -demo -out /tmp/secpillar-demo
+//
+// With -policy, it prints the IAM policy that the
 // scanning role needs for the catalogue (add -remediation for the write
 // statement, -controls to select):
 //
@@ -52,7 +57,23 @@ func main() {
 	policy := flag.Bool("policy", false, "print the IAM policy the scanning role needs, and exit")
 	remediation := flag.Bool("remediation", false, "with -policy: add the remediation permissions")
 	controls := flag.String("controls", "", "with -policy: comma-separated control IDs, prefixes, domains or references (default all)")
+	demo := flag.Bool("demo", false, "scan the built-in demo organization as the state machine would, and exit")
+	out := flag.String("out", "", "with -demo: directory for the objects (default a new temporary directory)")
 	flag.Parse()
+	if *demo {
+		dir := *out
+		if dir == "" {
+			var err error
+			if dir, err = os.MkdirTemp("", "secpillar-demo-"); err != nil {
+				log.Fatal(err)
+			}
+		}
+		if err := runDemo(context.Background(), os.Stdout, dir); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Fprintln(os.Stderr, "objects written under", dir)
+		return
+	}
 	if *policy {
 		if err := printPolicy(os.Stdout, *controls, *remediation); err != nil {
 			log.Fatal(err)
