@@ -98,13 +98,27 @@ func FastRetry(optFns ...func(*retry.StandardOptions)) func(*aws.Config) {
 // account-wide controls).
 type TaskKey struct{ Control, Region string }
 
-// FindingKey names one finding.
+// FindingKey names one finding. Resource is the last segment of the
+// resource's ID (the bucket, key, group or trail name after the last ':'
+// or '/'), so that a finding whose ARN lost its account field to a nil
+// owner ID is still matched with its clean twin.
 type FindingKey struct {
 	Control, Region, Resource string
 }
 
 func keyOf(f secpillar.Finding) FindingKey {
-	return FindingKey{f.Control, f.Resource.Region, f.Resource.ID}
+	id := f.Resource.ID
+	if f.Resource.Type != secpillar.AccountResourceType {
+		id = lastSegment(id)
+	}
+	return FindingKey{f.Control, f.Resource.Region, id}
+}
+
+func lastSegment(id string) string {
+	if i := strings.LastIndexAny(id, "/:"); i >= 0 && i < len(id)-1 {
+		return id[i+1:]
+	}
+	return id
 }
 
 // errorTasks returns the tasks a report shows as ERROR. Run puts the Region

@@ -21,6 +21,7 @@ import (
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/catalogue"
+	"github.com/secpillar/secpillar/internal/bench"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
@@ -39,6 +40,24 @@ var knownIssues = map[string]string{
 	// explicit Regions against DescribeRegions (skip not-opted-in ones into
 	// SkippedRegions), or treats these codes as RegionDisabled when the
 	// task's Region is not enabled.
+	// Owner: infrastructure (sg.go, sg_default.go). A security group whose
+	// GroupName is nil is taken for a non-default group (aws.ToString gives
+	// ""), so infrastructure.default-sg-closed silently drops the default
+	// group's FAIL: "rule zero: infrastructure.default-sg-closed us-east-1
+	// sg-00000000000000001: clean FAIL, faulted missing (the finding was
+	// lost without an error for its control)". Fix: a nil GroupName (and
+	// GroupId / SecurityGroupArn, dereferenced with * at sg.go:222) is an
+	// error naming the field.
+	"TestNilFieldsInEveryOutput/one/EC2.DescribeSecurityGroups:SecurityGroups[].GroupName": "nil GroupName drops the default group's FAIL (infrastructure: sg.go / sg_default.go)",
+	"TestNilFieldsInEveryOutput/all/EC2.DescribeSecurityGroups:SecurityGroups[].GroupName": "nil GroupName drops the default group's FAIL (infrastructure: sg.go / sg_default.go)",
+	// Owner: dataprotection (kms.go:201). A KeySpec or Origin value the SDK
+	// does not know ("FUTURE_VALUE") makes dataprotection.kms-key-rotation
+	// report NOT_APPLICABLE for a key that failed: "rule zero:
+	// dataprotection.kms-key-rotation us-east-1 0a115ade-...: clean FAIL,
+	// faulted NOT_APPLICABLE". Fix: an unknown KeySpec / Origin / KeyState /
+	// KeyManager is an error naming the value (compare with Values()).
+	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.Origin":  "unknown Origin turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
+	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.KeySpec": "unknown KeySpec turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
 	"TestOptInRegionNamedExplicitly": "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
 }
 
@@ -88,11 +107,19 @@ var clean = struct {
 // demo returns the demo account with a credential report that is ready at
 // once (the polling itself is TestStuckCredentialReport's business), so
 // that the hundreds of runs of the matrix stay fast.
+//
+// Kinds of resource the demo seeders do not make yet are added by
+// bench.Fill (a few of each, some non-compliant), so that every domain's
+// checks have data to lose.
 func demo() *fakeaws.Account {
 	a := fakeaws.Demo()
 	a.IAM.ReportReadyAfter = -1
+	bench.Fill(a, demoFill)
 	return a
 }
+
+var demoFill = fakeaws.SyntheticParams{Seed: 3, Users: 4, Roles: 3, Policies: 3, Buckets: 4, SecurityGroupsPerRegion: 3, RulesPerGroup: 2,
+	NACLsPerRegion: 2, VolumesPerRegion: 2, SnapshotsPerRegion: 2, KeysPerRegion: 2, Distributions: 2}
 
 func cleanDemo(t *testing.T) (secpillar.Report, map[TaskKey][]CallRecord) {
 	t.Helper()
@@ -356,12 +383,6 @@ func TestAccessDeniedOnOneResource(t *testing.T) {
 	}
 }
 
-func lastSegment(id string) string {
-	if i := strings.LastIndexAny(id, "/:"); i >= 0 {
-		return id[i+1:]
-	}
-	return id
-}
 
 func TestOptInRegionIsSkipped(t *testing.T) {
 	e := newEnv(demo)
