@@ -58,7 +58,7 @@ var knownIssues = map[string]string{
 	// KeyManager is an error naming the value (compare with Values()).
 	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.Origin":  "unknown Origin turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
 	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.KeySpec": "unknown KeySpec turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
-	"TestOptInRegionNamedExplicitly": "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
+	"TestOptInRegionNamedExplicitly":                            "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
 }
 
 func skipKnown(t *testing.T) {
@@ -382,7 +382,6 @@ func TestAccessDeniedOnOneResource(t *testing.T) {
 		})
 	}
 }
-
 
 func TestOptInRegionIsSkipped(t *testing.T) {
 	e := newEnv(demo)
