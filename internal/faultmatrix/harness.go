@@ -225,9 +225,12 @@ type CallRecord struct {
 // call log: a fault's Respond uses it to pass the calls it does not change
 // through. It applies the fake's Region rules.
 func Forward(acct *fakeaws.Account, ctx context.Context, params any) (any, error) {
-	service := awsmiddleware.GetServiceID(ctx)
-	op := awsmiddleware.GetOperationName(ctx)
-	region := awsmiddleware.GetRegion(ctx)
+	return ForwardAs(acct, ctx, awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), awsmiddleware.GetRegion(ctx), params)
+}
+
+// ForwardAs answers service.op in region from the fake directly, like
+// Forward, for calls a test makes itself (another writer, a read-back).
+func ForwardAs(acct *fakeaws.Account, ctx context.Context, service, op, region string, params any) (any, error) {
 	if region == "" {
 		region = fakeaws.DefaultRegion
 	}

@@ -58,7 +58,16 @@ var knownIssues = map[string]string{
 	// KeyManager is an error naming the value (compare with Values()).
 	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.Origin":  "unknown Origin turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
 	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.KeySpec": "unknown KeySpec turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
-	"TestOptInRegionNamedExplicitly":                            "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
+	// Owner: dataprotection (s3_transport.go). Another writer adds a
+	// statement right after RemediateS3BucketDenyInsecureTransport reads
+	// the bucket policy; the remediation writes from its stale read and the
+	// statement is gone, with outcome CHANGED: "outcome CHANGED but the
+	// statement another writer added between the read and the write was
+	// dropped". S3 has no conditional PutBucketPolicy: re-read just before
+	// the write and recompute when the policy changed since the first read
+	// (and say in Notes that a write racing the last read can still be lost).
+	"TestBucketPolicyChangedBetweenReadAndWrite": "the bucket policy merge writes from a stale read and drops a concurrent statement (dataprotection: s3_transport.go)",
+	"TestOptInRegionNamedExplicitly":             "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
 }
 
 func skipKnown(t *testing.T) {
@@ -668,7 +677,11 @@ func TestNilFieldsInEveryOutput(t *testing.T) {
 	// in the first element only (one): no panic, and nothing that failed
 	// passes, nothing is lost.
 	for _, site := range ptrs {
-		for _, mode := range []string{"all", "one"} {
+		modes := []string{"all"}
+		if strings.Contains(site.Path, "[]") {
+			modes = append(modes, "one") // one element of a list
+		}
+		for _, mode := range modes {
 			t.Run(mode+"/"+site.String(), func(t *testing.T) {
 				t.Parallel()
 				skipKnown(t)
