@@ -59,6 +59,10 @@ type OrgOptions struct {
 	// Run holds the options of each account's run. Its Progress callback,
 	// when set, is serialised across accounts.
 	Run RunOptions
+	// CallerDirect scans the caller's own account (usually the
+	// management account, where the role may not be deployed) with cfg's
+	// credentials instead of assuming RoleName there.
+	CallerDirect bool
 	// AccountDone, when set, is called once per account (scanned or
 	// failed) as soon as it finishes. Calls are serialised.
 	AccountDone func(AccountReport)
@@ -153,11 +157,28 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 	if err != nil {
 		return OrgReport{}, err
 	}
+	var caller string
+	if opts.CallerDirect {
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return OrgReport{}, fmt.Errorf("secpillar: organization run: identify the caller's account: %w", err)
+		}
+		caller = aws.ToString(id.Account)
+	}
 
 	var (
 		rep     OrgReport
 		targets []orgAccount
+		mu      sync.Mutex // guards rep and serialises AccountDone
 	)
+	addAccount := func(ar AccountReport) {
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Accounts = append(rep.Accounts, ar)
+		if opts.AccountDone != nil {
+			opts.AccountDone(ar)
+		}
+	}
 	want := map[string]bool{}
 	for _, id := range opts.Accounts {
 		want[id] = true
@@ -170,7 +191,7 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 		found[m.id] = true
 		switch {
 		case m.err != nil:
-			rep.Accounts = append(rep.Accounts, failedAccount(m.id, m.name, m.err, controls))
+			addAccount(failedAccount(m.id, m.name, m.err, controls))
 		case m.state != string(orgtypes.AccountStateActive):
 			rep.Skipped = append(rep.Skipped, SkippedAccount{Account: m.id, Name: m.name, State: m.state})
 		default:
@@ -180,7 +201,7 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 	for _, id := range opts.Accounts {
 		if !found[id] {
 			found[id] = true
-			rep.Accounts = append(rep.Accounts, failedAccount(id, "", errors.New("the account is not in the organization's account list"), controls))
+			addAccount(failedAccount(id, "", errors.New("the account is not in the organization's account list"), controls))
 		}
 	}
 
@@ -189,7 +210,6 @@ func RunOrganization(ctx context.Context, cfg aws.Config, controls []Control, op
 		n = DefaultAccountConcurrency
 	}
 	var (
-		mu     sync.Mutex // guards rep and serialises the callbacks
 		pmu    sync.Mutex // serialises Progress across accounts
 		wg     sync.WaitGroup
 		sem    = make(chan struct{}, n)
@@ -216,18 +236,18 @@ schedule:
 		go func(m orgAccount) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			ar := scanAccount(ctx, cfg, stsClient, m, controls, opts, runOpt)
-			mu.Lock()
-			defer mu.Unlock()
-			rep.Accounts = append(rep.Accounts, ar)
-			if opts.AccountDone != nil {
-				opts.AccountDone(ar)
+			var ar AccountReport
+			if m.id == caller {
+				ar = scanCaller(ctx, cfg, m, controls, runOpt)
+			} else {
+				ar = scanAccount(ctx, cfg, stsClient, m, controls, opts, runOpt)
 			}
+			addAccount(ar)
 		}(m)
 	}
 	wg.Wait()
 	for _, m := range targets[scheduled:] {
-		rep.Accounts = append(rep.Accounts, failedAccount(m.id, m.name, fmt.Errorf("not scanned: %w", ctx.Err()), controls))
+		addAccount(failedAccount(m.id, m.name, fmt.Errorf("not scanned: %w", ctx.Err()), controls))
 	}
 
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].Account < rep.Accounts[j].Account })
@@ -397,6 +417,21 @@ func scanAccount(ctx context.Context, cfg aws.Config, stsClient *sts.Client, m o
 	if err != nil {
 		// The run started but stopped early (cancelled, credentials
 		// expired): keep what it saw.
+		ar.Error = err.Error()
+		ar.Report.Incomplete = true
+	}
+	return ar
+}
+
+// scanCaller runs the controls in the caller's own account with its own
+// credentials.
+func scanCaller(ctx context.Context, cfg aws.Config, m orgAccount, controls []Control, runOpt RunOptions) AccountReport {
+	rep, err := Run(ctx, cfg, controls, func(o *RunOptions) { *o = runOpt })
+	if err != nil && rep.Account == "" {
+		return failedAccount(m.id, m.name, err, controls)
+	}
+	ar := AccountReport{Account: m.id, Name: m.name, Report: rep}
+	if err != nil {
 		ar.Error = err.Error()
 		ar.Report.Incomplete = true
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,9 +187,11 @@ func accountIDs(as []secpillar.AccountReport) []string {
 
 func TestRunOrganizationAccountFilter(t *testing.T) {
 	o := newTestOrg()
+	var done []string
 	rep, err := secpillar.RunOrganization(context.Background(), o.cfg, orgControls(), func(opts *secpillar.OrgOptions) {
 		opts.RoleName = "SecPillarAudit"
 		opts.Accounts = []string{"222222222222", "555555555555", "999999999999"}
+		opts.AccountDone = func(a secpillar.AccountReport) { done = append(done, a.Account) }
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -198,6 +201,10 @@ func TestRunOrganizationAccountFilter(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"999999999999"}, accountIDs(rep.Failed())); diff != "" {
 		t.Errorf("failed (-want +got):\n%s", diff)
+	}
+	sort.Strings(done)
+	if diff := cmp.Diff([]string{"222222222222", "999999999999"}, done); diff != "" {
+		t.Errorf("AccountDone (-want +got):\n%s", diff)
 	}
 	if len(rep.Skipped) != 1 || rep.Skipped[0].Account != "555555555555" {
 		t.Errorf("skipped = %+v, want the suspended account", rep.Skipped)
@@ -404,9 +411,32 @@ func ExampleRunOrganization() {
 	fmt.Println("incomplete:", rep.Incomplete)
 	// Output:
 	// 123456789012 management 2 findings
-	// 210987654321 production 2 findings
+	// 234567890123 production 2 findings
 	// 345678901234 staging    2 findings
 	// 456789012345 sandbox    could not be scanned: 2 ERROR findings
 	// 567890123456 retired    skipped: SUSPENDED
 	// incomplete: true
+}
+
+func TestRunOrganizationCallerDirect(t *testing.T) {
+	o := newTestOrg()
+	o.root.IAM.Roles = nil // the role is not deployed in the management account
+	rep, err := secpillar.RunOrganization(context.Background(), o.cfg, orgControls(), func(p *secpillar.OrgOptions) {
+		p.RoleName = "SecPillarAudit"
+		p.ExternalID = "ext-1"
+		p.CallerDirect = true
+		p.Accounts = []string{"111111111111", "222222222222"}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failed()) != 0 || len(rep.Accounts) != 2 {
+		t.Fatalf("accounts = %+v, want both scanned", rep.Accounts)
+	}
+	if got := o.root.CallCount("STS", "AssumeRole"); got != 1 {
+		t.Errorf("%d AssumeRole calls, want 1 (the member only)", got)
+	}
+	if got := len(rep.Accounts[0].Report.Findings); got != 4 {
+		t.Errorf("management account: %d findings, want 4", got)
+	}
 }

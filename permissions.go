@@ -11,7 +11,7 @@ import (
 // RunPermissions are the IAM actions Run itself needs beside the controls'
 // own: ec2:DescribeRegions to list the enabled Regions (not needed when
 // RunOptions.Regions names them). sts:GetCallerIdentity needs no
-// permission.
+// permission. Treat it as read-only.
 var RunPermissions = []string{"ec2:DescribeRegions"}
 
 // Policy statement IDs of PolicyDocument.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secpillar/secpillar"
@@ -29,28 +30,36 @@ type unreachablePermission struct {
 // permission this test cannot vouch for. An entry that no longer applies
 // (the demo now reaches the call) is logged, so that it can be removed.
 var unreachablePermissions = []unreachablePermission{
-	// Demo gaps: the demo seeds of these domains hold no such resource
-	// yet. Each entry goes when the demo account gets the resource.
-	{"detective.cloudtrail-", "cloudtrail:GetTrailStatus", "the demo account has no trail"},
-	{"detective.cloudtrail-", "cloudtrail:GetEventSelectors", "the demo account has no trail"},
-	{"detective.alarm-", "cloudtrail:GetTrailStatus", "the demo account has no trail"},
-	{"detective.alarm-", "cloudtrail:GetEventSelectors", "the demo account has no trail"},
-	{"detective.alarm-", "logs:DescribeMetricFilters", "the demo account has no trail delivering to CloudWatch Logs"},
-	{"detective.alarm-", "cloudwatch:DescribeAlarms", "the demo account has no metric filter"},
-	{"detective.alarm-", "sns:ListSubscriptionsByTopic", "the demo account has no alarm with an SNS action"},
-	{"dataprotection.s3-bucket-", "s3:GetBucketPublicAccessBlock", "the demo account has no bucket"},
-	{"dataprotection.s3-bucket-", "s3:GetBucketAcl", "the demo account has no bucket"},
-	{"dataprotection.s3-bucket-", "s3:GetBucketPolicy", "the demo account has no bucket"},
-	{"dataprotection.s3-bucket-", "s3:GetBucketVersioning", "the demo account has no bucket"},
-	{"dataprotection.s3-bucket-", "s3:GetBucketOwnershipControls", "the demo account has no bucket"},
-	{"dataprotection.s3-bucket-", "s3:GetBucketLogging", "the demo account has no bucket"},
-	{"dataprotection.s3-bucket-", "s3:GetEncryptionConfiguration", "the demo account has no bucket"},
-	{"dataprotection.s3-access-point-block-public", "s3:GetAccessPoint", "the demo account has no access point"},
-	{"incident.stack-no-drift", "cloudformation:DetectStackDrift", "the demo account has no stack"},
-	{"incident.stack-no-drift", "cloudformation:DescribeStackDriftDetectionStatus", "the demo account has no stack"},
-	{"incident.stack-no-drift", "cloudformation:DescribeStackResourceDrifts", "the demo account has no stack"},
-	{"incident.security-alert-rules", "events:ListTargetsByRule", "the demo account has no EventBridge rule"},
-	{"incident.security-alert-rules", "sns:ListSubscriptionsByTopic", "the demo account has no rule targeting SNS"},
+	// Demo gaps: neither the demo account nor the small synthetic one
+	// holds such a resource yet. Each entry goes when the demo account
+	// gets the resource (the test then logs it as stale).
+	{"identity.cross-account-trust-external-id", "organizations:ListAccounts", "the demo account is not an organization's management account"},
+	{"infrastructure.cloudfront-", "cloudfront:GetDistributionConfig", "no CloudFront distribution"},
+	{"infrastructure.cloudfront-s3-origin-oac", "s3:ListBucket", "no distribution with an S3 origin"},
+	{"infrastructure.waf-", "wafv2:GetWebACL", "no web ACL"},
+	{"infrastructure.alb-waf-associated", "wafv2:GetWebACLForResource", "no internet-facing ALB"},
+	{"infrastructure.shield-advanced-protections", "shield:ListProtections", "no Shield Advanced subscription"},
+	{"infrastructure.inspector-no-critical-findings", "inspector2:ListFindings", "Inspector is not enabled"},
+	{"dataprotection.kms-key-", "kms:DescribeKey", "no customer managed KMS key"},
+	{"dataprotection.kms-key-", "kms:GetKeyRotationStatus", "no customer managed KMS key"},
+	{"dataprotection.kms-key-", "kms:GetKeyPolicy", "no customer managed KMS key"},
+	{"dataprotection.rds-snapshot-not-public", "rds:DescribeDBSnapshotAttributes", "no manual DB snapshot"},
+	{"dataprotection.rds-snapshot-not-public", "rds:DescribeDBClusterSnapshotAttributes", "no manual DB cluster snapshot"},
+	{"dataprotection.rds-tls-enforced", "rds:DescribeDBParameters", "no custom DB parameter group"},
+	{"dataprotection.rds-tls-enforced", "rds:DescribeDBClusterParameters", "no custom DB cluster parameter group"},
+	{"dataprotection.s3-bucket-", "s3:GetBucketPublicAccessBlock", "no bucket"},
+	{"dataprotection.s3-bucket-", "s3:GetBucketAcl", "no bucket"},
+	{"dataprotection.s3-bucket-", "s3:GetBucketPolicy", "no bucket"},
+	{"dataprotection.s3-bucket-", "s3:GetBucketVersioning", "no bucket"},
+	{"dataprotection.s3-bucket-", "s3:GetBucketOwnershipControls", "no bucket"},
+	{"dataprotection.s3-bucket-", "s3:GetBucketLogging", "no bucket"},
+	{"dataprotection.s3-bucket-", "s3:GetEncryptionConfiguration", "no bucket"},
+	{"dataprotection.s3-access-point-block-public", "s3:GetAccessPoint", "no access point"},
+	{"incident.stack-no-drift", "cloudformation:DetectStackDrift", "no CloudFormation stack"},
+	{"incident.stack-no-drift", "cloudformation:DescribeStackDriftDetectionStatus", "no CloudFormation stack"},
+	{"incident.stack-no-drift", "cloudformation:DescribeStackResourceDrifts", "no CloudFormation stack"},
+	{"incident.security-alert-rules", "events:ListTargetsByRule", "no EventBridge rule"},
+	{"incident.security-alert-rules", "sns:ListSubscriptionsByTopic", "no rule targeting an SNS topic"},
 }
 
 // unreachable returns the exception for a control's declared action, or
@@ -100,40 +109,57 @@ func lowerSet(actions ...[]string) map[string]bool {
 	return m
 }
 
+// smallSynthetic sizes a synthetic account that has a little of
+// everything, so that checks reach what the demo account may not hold.
+var smallSynthetic = fakeaws.SyntheticParams{
+	Seed: 1, Users: 4, Roles: 4, Policies: 3, Buckets: 4, Regions: 2,
+	SecurityGroupsPerRegion: 3, RulesPerGroup: 2, NACLsPerRegion: 2, VolumesPerRegion: 2,
+	SnapshotsPerRegion: 2, KeysPerRegion: 2, DatabasesPerRegion: 2, Distributions: 2,
+}
+
 // TestControlPermissionsMatchCalls runs every control's Check adapter
-// against the demo account, in every enabled Region for a regional
-// control, and compares the IAM actions of the calls made with the
-// control's Permissions: a call not declared is a missing permission (the
-// check would fail with access denied under PolicyDocument), a declared
-// permission never called is not least privilege.
+// against the demo account and a small synthetic account, in every
+// enabled Region for a regional control, and compares the IAM actions of
+// the calls made with the control's Permissions: a call not declared is a
+// missing permission (the check would fail with access denied under
+// PolicyDocument); a declared permission that neither account's run
+// needs is not least privilege.
 func TestControlPermissionsMatchCalls(t *testing.T) {
 	controls := catalogue.All()
 	if len(controls) == 0 {
 		t.Log("the catalogue is empty: nothing to compare")
 		return
 	}
-	acct := fakeaws.Demo()
-	cfg := acct.Config()
+	accounts := []struct {
+		name string
+		acct *fakeaws.Account
+	}{
+		{"demo", fakeaws.Demo()},
+		{"synthetic", fakeaws.Synthetic(smallSynthetic)},
+	}
 	used, stale := map[unreachablePermission]bool{}, map[unreachablePermission]bool{}
 	for _, c := range controls {
 		t.Run(c.ID, func(t *testing.T) {
-			regions := []string{cfg.Region}
-			if c.Scope == secpillar.ScopeRegional {
-				regions = acct.EnabledRegions()
-			}
 			called, free := map[string]string{}, map[string]string{}
-			for _, region := range regions {
-				rc := cfg.Copy()
-				rc.Region = region
-				needed, noPermission := calledActions(t, acct, func() {
-					ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-					defer cancel()
-					if _, err := c.Check(ctx, rc); err != nil {
-						t.Errorf("%s: check failed against the demo account: %v", region, err)
-					}
-				})
-				maps.Copy(called, needed)
-				maps.Copy(free, noPermission)
+			for _, a := range accounts {
+				cfg := a.acct.Config(func(cfg *aws.Config) { cfg.Region = a.acct.EnabledRegions()[0] })
+				regions := []string{cfg.Region}
+				if c.Scope == secpillar.ScopeRegional {
+					regions = a.acct.EnabledRegions()
+				}
+				for _, region := range regions {
+					rc := cfg.Copy()
+					rc.Region = region
+					needed, noPermission := calledActions(t, a.acct, func() {
+						ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+						defer cancel()
+						if _, err := c.Check(ctx, rc); err != nil {
+							t.Errorf("%s account, %s: check failed: %v", a.name, region, err)
+						}
+					})
+					maps.Copy(called, needed)
+					maps.Copy(free, noPermission)
+				}
 			}
 			declared := lowerSet(c.Permissions)
 			var missing, unused []string
@@ -152,7 +178,7 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 					}
 				case u != nil:
 					used[*u] = true
-					t.Logf("%s: not reached by the demo account (%s)", a, u.why)
+					t.Logf("%s: not reached by the demo or synthetic account (%s)", a, u.why)
 				default:
 					unused = append(unused, a)
 				}
@@ -162,7 +188,7 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 				t.Errorf("the check calls %v, missing from Permissions", missing)
 			}
 			if len(unused) > 0 {
-				t.Errorf("Permissions declare %v, never needed against the demo account (add to unreachablePermissions with a reason if the demo cannot reach them)", unused)
+				t.Errorf("Permissions declare %v, never needed against the demo or synthetic account (seed the demo so that the check needs them, or add them to unreachablePermissions with a reason)", unused)
 			}
 		})
 	}
@@ -171,7 +197,7 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 	for _, u := range unreachablePermissions {
 		switch {
 		case stale[u] && !used[u]:
-			t.Logf("unreachablePermissions: the demo account now reaches %s for %s: remove the entry", u.action, u.controls)
+			t.Logf("unreachablePermissions: the checks now reach %s for %s: remove the entry", u.action, u.controls)
 		case !used[u] && !stale[u]:
 			t.Logf("unreachablePermissions: no control %s declares %s", u.controls, u.action)
 		}
@@ -184,65 +210,91 @@ func TestControlPermissionsMatchCalls(t *testing.T) {
 // RemediationPermissions. (One finding cannot show that every declared
 // write is needed, so only the missing direction is checked.)
 func TestRemediationPermissionsCoverCalls(t *testing.T) {
+	accounts := []struct {
+		name string
+		make func() *fakeaws.Account
+	}{
+		{"demo", fakeaws.Demo},
+		{"synthetic", func() *fakeaws.Account { return fakeaws.Synthetic(smallSynthetic) }},
+	}
 	for _, c := range catalogue.All() {
 		if c.Remediate == nil {
 			continue
 		}
 		t.Run(c.ID, func(t *testing.T) {
-			acct := fakeaws.Demo()
-			cfg := acct.Config()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			regions := []string{cfg.Region}
-			if c.Scope == secpillar.ScopeRegional {
-				regions = acct.EnabledRegions()
-			}
-			var failed *secpillar.Finding
-			for _, region := range regions {
-				rc := cfg.Copy()
-				rc.Region = region
-				fs, err := c.Check(ctx, rc)
-				if err != nil {
-					t.Skipf("check failed against the demo account: %v", err)
+			for _, a := range accounts {
+				acct := a.make()
+				cfg := acct.Config(func(cfg *aws.Config) { cfg.Region = acct.EnabledRegions()[0] })
+				failed := firstFailure(ctx, t, c, acct, cfg)
+				if failed == nil {
+					continue
 				}
-				for i := range fs {
-					if fs[i].Status == secpillar.StatusFail {
-						failed = &fs[i]
-						if failed.Resource.Region == "" {
-							failed.Resource.Region = region
-						}
-						break
+				rc := cfg.Copy()
+				if failed.Resource.Region != "" {
+					rc.Region = failed.Resource.Region
+				}
+				called, _ := calledActions(t, acct, func() {
+					if _, err := c.Remediate(ctx, rc, *failed, secpillar.RemediateOptions{MaxResources: 1000}); err != nil {
+						t.Logf("%s account: remediate %s: %v", a.name, failed.Resource.ID, err)
+					}
+				})
+				declared := lowerSet(c.Permissions, c.RemediationPermissions)
+				var missing []string
+				for k, action := range called {
+					if !declared[k] {
+						missing = append(missing, action)
 					}
 				}
-				if failed != nil {
-					break
+				sort.Strings(missing)
+				if len(missing) > 0 {
+					t.Errorf("%s account: the remediation calls %v, missing from Permissions and RemediationPermissions", a.name, missing)
 				}
+				return
 			}
-			if failed == nil {
-				t.Skip("no failed finding in the demo account to remediate")
-			}
-			rc := cfg.Copy()
-			if failed.Resource.Region != "" {
-				rc.Region = failed.Resource.Region
-			}
-			called, _ := calledActions(t, acct, func() {
-				if _, err := c.Remediate(ctx, rc, *failed, secpillar.RemediateOptions{MaxResources: 1000}); err != nil {
-					t.Logf("remediate %s: %v", failed.Resource.ID, err)
-				}
-			})
-			declared := lowerSet(c.Permissions, c.RemediationPermissions)
-			var missing []string
-			for k, a := range called {
-				if !declared[k] {
-					missing = append(missing, a)
-				}
-			}
-			sort.Strings(missing)
-			if len(missing) > 0 {
-				t.Errorf("the remediation calls %v, missing from Permissions and RemediationPermissions", missing)
-			}
+			t.Skip("no failed finding to remediate in the demo or synthetic account")
 		})
 	}
+}
+
+// firstFailure returns the first FAIL finding of c's check in acct, with
+// its Region filled in, or nil.
+func firstFailure(ctx context.Context, t *testing.T, c secpillar.Control, acct *fakeaws.Account, cfg aws.Config) *secpillar.Finding {
+	t.Helper()
+	regions := []string{cfg.Region}
+	if c.Scope == secpillar.ScopeRegional {
+		regions = acct.EnabledRegions()
+	}
+	for _, region := range regions {
+		rc := cfg.Copy()
+		rc.Region = region
+		fs, err := c.Check(ctx, rc)
+		if err != nil {
+			t.Logf("%s: check failed: %v", region, err)
+			return nil
+		}
+		for i := range fs {
+			if fs[i].Status == secpillar.StatusFail {
+				// Complete the finding as Run does.
+				f := fs[i]
+				if f.Control == "" {
+					f.Control = c.ID
+				}
+				if f.Resource.Account == "" {
+					f.Resource.Account = acct.ID
+				}
+				if f.Resource.Region == "" && c.Scope == secpillar.ScopeRegional {
+					f.Resource.Region = region
+				}
+				if f.Resource.Type == secpillar.AccountResourceType {
+					f.Resource.ID = secpillar.AccountResourceType + ":" + f.Resource.Account
+				}
+				return &f
+			}
+		}
+	}
+	return nil
 }
 
 func TestPolicyDocument(t *testing.T) {

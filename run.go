@@ -292,7 +292,13 @@ type readCache struct {
 
 func newReadCache() *readCache { return &readCache{done: map[string]any{}} }
 
+// install puts the cache first in the Initialize step, but after the
+// middleware that older clients use to record the operation's service,
+// name and Region (newer clients record them before the stack runs).
 func (rc *readCache) install(st *middleware.Stack) error {
+	if _, ok := st.Initialize.Get("RegisterServiceMetadata"); ok {
+		return st.Initialize.Insert(rc, "RegisterServiceMetadata", middleware.After)
+	}
 	return st.Initialize.Add(rc, middleware.Before)
 }
 
@@ -306,14 +312,15 @@ func sharedRead(op string) bool {
 
 func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 	op := awsmiddleware.GetOperationName(ctx)
-	if !sharedRead(op) || ctx.Value(freshKey{}) != nil {
+	region := awsmiddleware.GetRegion(ctx)
+	if !sharedRead(op) || ctx.Value(freshKey{}) != nil || region == "" {
 		return next.HandleInitialize(ctx, in)
 	}
 	params, err := json.Marshal(in.Parameters)
 	if err != nil {
 		return next.HandleInitialize(ctx, in)
 	}
-	key := awsmiddleware.GetServiceID(ctx) + "|" + awsmiddleware.GetRegion(ctx) + "|" + op + "|" + string(params)
+	key := awsmiddleware.GetServiceID(ctx) + "|" + region + "|" + op + "|" + string(params)
 	rc.mu.Lock()
 	if v, ok := rc.done[key]; ok {
 		rc.mu.Unlock()

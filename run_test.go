@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/google/go-cmp/cmp"
 
@@ -296,5 +297,24 @@ func TestRunRejectsBadInput(t *testing.T) {
 	}
 	if n := len(acct.Calls()); n != 0 {
 		t.Errorf("bad input made %d calls", n)
+	}
+}
+
+// TestRunSharesReadsOfOlderClients covers clients that record their
+// operation name in an Initialize middleware rather than before the stack
+// runs (CloudTrail is one): their reads must be shared too, per Region.
+func TestRunSharesReadsOfOlderClients(t *testing.T) {
+	acct := fakeaws.New("111122223333")
+	trails := func(id string) secpillar.Control {
+		return secpillar.Control{ID: id, Scope: secpillar.ScopeRegional, Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+			_, err := cloudtrail.NewFromConfig(cfg).DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{})
+			return nil, err
+		}}
+	}
+	if _, err := secpillar.Run(context.Background(), acct.Config(), []secpillar.Control{trails("a"), trails("b"), trails("c")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := acct.CallCount("CloudTrail", "DescribeTrails"); got != 3 {
+		t.Errorf("DescribeTrails calls = %d, want 3 (one per Region, shared by three controls)", got)
 	}
 }

@@ -35,7 +35,7 @@ func one(f secpillar.Finding, err error) ([]secpillar.Finding, error) {
 
 // Controls returns the dataprotection catalogue.
 func Controls() []secpillar.Control {
-	return slices.Concat(s3AccountControls(), s3Controls(), kmsControls())
+	return slices.Concat(s3AccountControls(), s3Controls(), kmsControls(), rdsControls(), ebsControls(), transitAndClassificationControls())
 }
 
 func s3AccountControls() []secpillar.Control {

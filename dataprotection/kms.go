@@ -230,6 +230,7 @@ func rotationEnabled(ctx context.Context, api interface {
 // and keys KMS cannot rotate are an error.
 func RemediateKMSKeyRotation(ctx context.Context, api KMSKeyRotationRemediationAPI, keyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	k, err := describeKey(ctx, api, keyID)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -299,6 +300,7 @@ func CheckKMSKeyNotPendingDeletion(ctx context.Context, api KMSListKeysAPI) ([]s
 // Disabled: enable it with kms EnableKey if it is still in use.
 func RemediateKMSKeyNotPendingDeletion(ctx context.Context, api KMSKeyDeletionRemediationAPI, keyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	k, err := describeKey(ctx, api, keyID)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -383,6 +385,7 @@ func CheckKMSKeyPolicyNotPublic(ctx context.Context, api KMSKeyPolicyNotPublicAP
 // statement is kept byte for byte. It refuses when nothing would be left.
 func RemediateKMSKeyPolicyNotPublic(ctx context.Context, api KMSKeyPolicyRemediationAPI, keyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	k, err := describeKey(ctx, api, keyID)
 	if err != nil {
 		return secpillar.Remediation{}, err

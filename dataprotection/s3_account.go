@@ -160,6 +160,7 @@ func CheckS3AccountPublicAccessBlock(ctx context.Context, api S3AccountPublicAcc
 // forward. It re-reads to verify.
 func RemediateS3AccountPublicAccessBlock(ctx context.Context, api S3AccountPublicAccessBlockRemediationAPI, accountID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	cur, _, err := ReadAccountPublicAccessBlock(ctx, api, accountID)
 	if err != nil {
 		return secpillar.Remediation{}, err

@@ -98,6 +98,7 @@ func RemediateS3BucketPublicAccessBlock(ctx context.Context, api S3BucketPublicA
 }
 
 func raiseBucketPublicAccessBlock(ctx context.Context, api S3BucketPublicAccessBlockRemediationAPI, b Bucket, control string, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	cur, _, err := ReadBucketPublicAccessBlock(ctx, api, b)
 	if err != nil {
 		return secpillar.Remediation{}, err

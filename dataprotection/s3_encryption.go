@@ -248,6 +248,7 @@ func renderEncryption(e bucketEncryption) string {
 // carried forward. Objects already stored keep their encryption.
 func RemediateS3BucketSSEKMS(ctx context.Context, api S3BucketEncryptionRemediationAPI, b Bucket, kmsKeyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	e, err := readEncryption(ctx, api, b)
 	if err != nil {
 		return secpillar.Remediation{}, err
@@ -290,6 +291,7 @@ func RemediateS3BucketSSEKMS(ctx context.Context, api S3BucketEncryptionRemediat
 // Existing SSE-C objects stay readable.
 func RemediateS3BucketSSECBlocked(ctx context.Context, api S3BucketEncryptionRemediationAPI, b Bucket, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	e, err := readEncryption(ctx, api, b)
 	if err != nil {
 		return secpillar.Remediation{}, err

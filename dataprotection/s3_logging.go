@@ -89,6 +89,7 @@ func CheckS3BucketAccessLogging(ctx context.Context, api S3BucketAccessLoggingAP
 // must allow the S3 logging service to write.
 func RemediateS3BucketAccessLogging(ctx context.Context, api S3BucketAccessLoggingRemediationAPI, b Bucket, target LoggingTarget, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	if target.Bucket == "" {
 		return secpillar.Remediation{}, fmt.Errorf("dataprotection: empty logging target bucket")
 	}

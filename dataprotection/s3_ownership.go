@@ -89,6 +89,7 @@ func CheckS3BucketACLsDisabled(ctx context.Context, api S3BucketACLsDisabledAPI,
 // access to anyone but the owner: move those grants to the policy first.
 func RemediateS3BucketACLsDisabled(ctx context.Context, api S3BucketACLsDisabledRemediationAPI, b Bucket, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	cur, err := readOwnership(ctx, api, b)
 	if err != nil {
 		return secpillar.Remediation{}, err

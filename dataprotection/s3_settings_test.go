@@ -500,3 +500,46 @@ func TestS3RemediationBadInput(t *testing.T) {
 		t.Errorf("err = %v, want InvalidBucketAclWithObjectOwnership", err)
 	}
 }
+
+// TestBucketChecksNeverPassOnUnreadableData denies, then empties, the
+// per-bucket read of every bucket control: denial must be an error, and an
+// empty answer must be an error or a FAIL, never a PASS.
+func TestBucketChecksNeverPassOnUnreadableData(t *testing.T) {
+	reads := map[string]struct {
+		op    string
+		empty any
+	}{
+		ControlS3BucketPublicAccessBlock:      {"GetPublicAccessBlock", &s3.GetPublicAccessBlockOutput{}},
+		ControlS3BucketNotPublic:              {"GetBucketPolicy", &s3.GetBucketPolicyOutput{}},
+		ControlS3BucketDenyInsecureTransport:  {"GetBucketPolicy", &s3.GetBucketPolicyOutput{}},
+		ControlS3BucketCrossAccountRestricted: {"GetBucketPolicy", &s3.GetBucketPolicyOutput{}},
+		ControlS3BucketMFADelete:              {"GetBucketVersioning", &s3.GetBucketVersioningOutput{}},
+		ControlS3BucketVersioning:             {"GetBucketVersioning", &s3.GetBucketVersioningOutput{}},
+		ControlS3BucketACLsDisabled:           {"GetBucketOwnershipControls", &s3.GetBucketOwnershipControlsOutput{}},
+		ControlS3BucketAccessLogging:          {"GetBucketLogging", &s3.GetBucketLoggingOutput{}},
+		ControlS3BucketSSEKMS:                 {"GetBucketEncryption", &s3.GetBucketEncryptionOutput{}},
+		ControlS3BucketSSECBlocked:            {"GetBucketEncryption", &s3.GetBucketEncryptionOutput{}},
+	}
+	for id, r := range reads {
+		t.Run(id, func(t *testing.T) {
+			a := fakeaws.New(testAccount)
+			a.S3.Bucket("b", "eu-west-1")
+			cfg := a.Config()
+			c := controlByID(t, id)
+			deny := a.DenyAccess("S3", r.op, "")
+			if _, err := c.Check(context.Background(), cfg); !awserr.IsAccessDenied(err) {
+				t.Errorf("denied %s: err = %v, want access denied", r.op, err)
+			}
+			a.Remove(deny)
+			a.Inject(fakeaws.Fault{Service: "S3", Operation: r.op, Respond: func(context.Context, any) (any, error) { return r.empty, nil }})
+			fs, err := c.Check(context.Background(), cfg)
+			if err == nil {
+				for _, f := range fs {
+					if f.Status == secpillar.StatusPass {
+						t.Errorf("empty %s answer gave PASS: %+v", r.op, f)
+					}
+				}
+			}
+		})
+	}
+}

@@ -121,6 +121,7 @@ func denyInsecureTransportStatement(bucket string) json.RawMessage {
 // it is, so a second run writes nothing.
 func RemediateS3BucketDenyInsecureTransport(ctx context.Context, api S3BucketPolicyRemediationAPI, b Bucket, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	doc, err := ReadBucketPolicy(ctx, api, b)
 	if err != nil {
 		return secpillar.Remediation{}, err

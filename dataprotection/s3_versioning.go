@@ -113,6 +113,7 @@ func CheckS3BucketMFADelete(ctx context.Context, api S3BucketVersioningAPI, optF
 // as it is, and re-reads to verify.
 func RemediateS3BucketVersioning(ctx context.Context, api S3BucketVersioningRemediationAPI, b Bucket, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
 	v, err := readVersioning(ctx, api, b)
 	if err != nil {
 		return secpillar.Remediation{}, err

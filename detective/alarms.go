@@ -133,13 +133,13 @@ func (a AlarmChainAPIs) validate() error {
 // filters of their log groups, the alarms of those Regions and the
 // confirmed subscriptions of the topics those alarms notify.
 type AlarmChains struct {
-	// Trails holds every trail seen; Groups the log group of each
+	// trails holds every trail seen; groups the log group of each
 	// management trail that delivers to CloudWatch Logs.
-	Trails []trailState
-	Groups []chainGroup
-	// Confirmed counts confirmed subscriptions per topic ARN; a topic
+	trails []trailState
+	groups []chainGroup
+	// confirmed counts confirmed subscriptions per topic ARN; a topic
 	// that does not exist counts 0.
-	Confirmed map[string]int
+	confirmed map[string]int
 }
 
 type chainGroup struct {
@@ -172,7 +172,7 @@ func ReadAlarmChains(ctx context.Context, apis AlarmChainAPIs) (*AlarmChains, er
 	if err != nil {
 		return nil, err
 	}
-	ch := &AlarmChains{Trails: trails, Confirmed: map[string]int{}}
+	ch := &AlarmChains{trails: trails, confirmed: map[string]int{}}
 	alarmsByRegion := map[string][]cwtypes.MetricAlarm{}
 	for _, t := range managementTrails(trails) {
 		groupARN := aws.ToString(t.Trail.CloudWatchLogsLogGroupArn)
@@ -204,11 +204,11 @@ func ReadAlarmChains(ctx context.Context, apis AlarmChainAPIs) (*AlarmChains, er
 			alarmsByRegion[g.Region] = alarms
 		}
 		g.Alarms = alarmsByRegion[g.Region]
-		ch.Groups = append(ch.Groups, g)
+		ch.groups = append(ch.groups, g)
 	}
 	// Subscriptions of the topics notified by alarms on the groups' metrics.
 	var topics []string
-	for _, g := range ch.Groups {
+	for _, g := range ch.groups {
 		metrics := map[[2]string]bool{}
 		for _, f := range g.Filters {
 			for _, t := range f.MetricTransformations {
@@ -221,8 +221,8 @@ func ReadAlarmChains(ctx context.Context, apis AlarmChainAPIs) (*AlarmChains, er
 			}
 			for _, act := range a.AlarmActions {
 				if strings.HasPrefix(act, "arn:") && strings.Contains(act, ":sns:") {
-					if _, seen := ch.Confirmed[act]; !seen {
-						ch.Confirmed[act] = 0
+					if _, seen := ch.confirmed[act]; !seen {
+						ch.confirmed[act] = 0
 						topics = append(topics, act)
 					}
 				}
@@ -235,7 +235,7 @@ func ReadAlarmChains(ctx context.Context, apis AlarmChainAPIs) (*AlarmChains, er
 		if err != nil {
 			return nil, err
 		}
-		ch.Confirmed[topic] = n
+		ch.confirmed[topic] = n
 	}
 	return ch, nil
 }
@@ -315,16 +315,16 @@ func (ch *AlarmChains) Evaluate(alarm MetricAlarm) (secpillar.Finding, error) {
 }
 
 func (ch *AlarmChains) evaluate(req filterpattern.Requirement) (chainResult, error) {
-	good := managementTrails(ch.Trails)
+	good := managementTrails(ch.trails)
 	if len(good) == 0 {
-		return chainResult{reason: "No multi-Region trail is logging all read and write management events, so no alarm can see them (CIS 3.1 first).", evidence: map[string]string{"trails": fmt.Sprint(len(ch.Trails))}}, nil
+		return chainResult{reason: "No multi-Region trail is logging all read and write management events, so no alarm can see them (CIS 3.1 first).", evidence: map[string]string{"trails": fmt.Sprint(len(ch.trails))}}, nil
 	}
-	if len(ch.Groups) == 0 {
+	if len(ch.groups) == 0 {
 		return chainResult{reason: fmt.Sprintf("Trail %s does not deliver to CloudWatch Logs: give it a log group, then add the metric filter and alarm.", good[0].Name), evidence: map[string]string{"trail_arn": good[0].ARN}}, nil
 	}
 	best := chainResult{}
 	stage := -1
-	for _, g := range ch.Groups {
+	for _, g := range ch.groups {
 		ev := map[string]string{"trail_arn": g.Trail.ARN, "log_group": g.Name, "region": g.Region}
 		if stage < 0 {
 			stage, best = 0, chainResult{reason: fmt.Sprintf("No metric filter on log group %s matches every %s event (%s).", g.Name, req.Name, strings.Join(req.EventNames(), ", ")), evidence: ev}
@@ -360,7 +360,7 @@ func (ch *AlarmChains) evaluate(req filterpattern.Requirement) (chainResult, err
 						stage, best = 2, chainResult{reason: fmt.Sprintf("Alarm %s notifies no SNS topic with a confirmed subscription: subscribe and confirm an endpoint.", aws.ToString(a.AlarmName)), evidence: ev}
 					}
 					for _, act := range a.AlarmActions {
-						if n := ch.Confirmed[act]; n > 0 {
+						if n := ch.confirmed[act]; n > 0 {
 							ev["topic_arn"], ev["confirmed_subscriptions"] = act, fmt.Sprint(n)
 							return chainResult{pass: true, evidence: ev, reason: fmt.Sprintf("Trail %s -> log group %s -> filter %s -> alarm %s -> topic %s with %d confirmed subscription(s).",
 								g.Trail.Name, g.Name, aws.ToString(mf.FilterName), aws.ToString(a.AlarmName), act, n)}, nil

@@ -87,10 +87,10 @@ func RemediateMetricAlarm(ctx context.Context, apis AlarmRemediationAPIs, alarm 
 		rem.Outcome = secpillar.OutcomeCompliant
 		return rem, nil
 	}
-	if len(ch.Groups) == 0 {
+	if len(ch.groups) == 0 {
 		return rem, fmt.Errorf("detective: %s: %s", alarm.ControlID(), res.reason)
 	}
-	g := ch.Groups[0]
+	g := ch.groups[0]
 	if topic.Region != g.Region {
 		return rem, fmt.Errorf("detective: topic %s is in %s but log group %s is in %s: alarm actions must be in the alarm's Region", topicARN, topic.Region, g.Name, g.Region)
 	}

@@ -10,6 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/secpillar/secpillar"
@@ -149,10 +154,133 @@ func Controls() []secpillar.Control {
 			// The adapter fixes a recorder that exists or creates one with
 			// the service-linked role; it never invents a delivery bucket.
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				if f.Resource.Region != "" {
-					cfg.Region = f.Resource.Region
+				return RemediateConfigRecorder(ctx, configservice.NewFromConfig(inFindingRegion(cfg, f)), ConfigRecorderTarget{AccountID: f.Resource.Account}, withOptions(o))
+			},
+		},
+		{
+			ID:                     IDSecurityHubEnabled,
+			Title:                  "Security Hub is enabled",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(cis, "4.16"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"securityhub:DescribeHub"},
+			RemediationPermissions: []string{"securityhub:DescribeHub", "securityhub:EnableSecurityHub"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckSecurityHubEnabled(ctx, securityhub.NewFromConfig(cfg), cfg.Region))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				return RemediateSecurityHubEnabled(ctx, securityhub.NewFromConfig(inFindingRegion(cfg, f)), withOptions(o))
+			},
+		},
+		{
+			ID:                     IDGuardDutyEnabled,
+			Title:                  "GuardDuty has an enabled detector",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(fsbp, "GuardDuty.1"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"guardduty:ListDetectors", "guardduty:GetDetector"},
+			RemediationPermissions: []string{"guardduty:ListDetectors", "guardduty:GetDetector", "guardduty:CreateDetector", "guardduty:UpdateDetector"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckGuardDutyEnabled(ctx, guardduty.NewFromConfig(cfg), cfg.Region))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				return RemediateGuardDutyEnabled(ctx, guardduty.NewFromConfig(inFindingRegion(cfg, f)), withOptions(o))
+			},
+		},
+		{
+			ID:                     IDGuardDutyProtectionPlans,
+			Title:                  "GuardDuty protection plans (S3, EKS, RDS, Lambda, malware, runtime) are on",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "GuardDuty.5", fsbp, "GuardDuty.6", fsbp, "GuardDuty.7", fsbp, "GuardDuty.8", fsbp, "GuardDuty.9", fsbp, "GuardDuty.10", fsbp, "GuardDuty.11", fsbp, "GuardDuty.12", fsbp, "GuardDuty.13"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"guardduty:ListDetectors", "guardduty:GetDetector"},
+			RemediationPermissions: []string{"guardduty:ListDetectors", "guardduty:GetDetector", "guardduty:UpdateDetector"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckGuardDutyProtectionPlans(ctx, guardduty.NewFromConfig(cfg), cfg.Region))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				return RemediateGuardDutyProtectionPlans(ctx, guardduty.NewFromConfig(inFindingRegion(cfg, f)), withOptions(o))
+			},
+		},
+		{
+			ID:          IDGuardDutyNoHighFindings,
+			Title:       "GuardDuty has no unarchived high-severity findings",
+			Domain:      secpillar.DomainDetective,
+			Severity:    secpillar.SeverityHigh,
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"guardduty:ListDetectors", "guardduty:ListFindings"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckGuardDutyNoHighFindings(ctx, guardduty.NewFromConfig(cfg), cfg.Region))
+			},
+		},
+		{
+			ID:                     IDMacieEnabled,
+			Title:                  "Macie is enabled for sensitive data discovery",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(cis, "2.1.3"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"macie2:GetMacieSession"},
+			RemediationPermissions: []string{"macie2:GetMacieSession", "macie2:EnableMacie", "macie2:UpdateMacieSession"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return one(CheckMacieEnabled(ctx, macie2.NewFromConfig(cfg), cfg.Region))
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				return RemediateMacieEnabled(ctx, macie2.NewFromConfig(inFindingRegion(cfg, f)), withOptions(o))
+			},
+		},
+		{
+			ID:                     IDLogGroupRetention,
+			Title:                  "CloudWatch log groups keep logs for at least a year",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "CloudWatch.16"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"logs:DescribeLogGroups"},
+			RemediationPermissions: []string{"logs:DescribeLogGroups", "logs:PutRetentionPolicy"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckLogGroupRetention(ctx, cloudwatchlogs.NewFromConfig(cfg), cfg.Region)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if f.Resource.Type != LogGroupResourceType {
+					return secpillar.Remediation{}, fmt.Errorf("detective: %s: finding is about %s %q, not a log group", IDLogGroupRetention, f.Resource.Type, f.Resource.ID)
 				}
-				return RemediateConfigRecorder(ctx, configservice.NewFromConfig(cfg), ConfigRecorderTarget{AccountID: f.Resource.Account}, withOptions(o))
+				return RemediateLogGroupRetention(ctx, cloudwatchlogs.NewFromConfig(inFindingRegion(cfg, f)), f.Resource.ID, 0, withOptions(o))
+			},
+		},
+		{
+			ID:                     IDCloudTrailBucketNotPublic,
+			Title:                  "The S3 bucket of each CloudTrail trail is not public",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityCritical,
+			References:             refs(fsbp, "CloudTrail.6"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetAccountPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "s3:GetBucketAcl", "s3:GetBucketPolicy"},
+			RemediationPermissions: []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudTrailBucketNotPublic(ctx, TrailBucketExposureAPIs{CloudTrail: cloudtrail.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg), S3Control: s3control.NewFromConfig(cfg)}, cfg.Region)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if err := trailFinding(IDCloudTrailBucketNotPublic, f); err != nil {
+					return secpillar.Remediation{}, err
+				}
+				return RemediateCloudTrailBucketNotPublic(ctx, cloudtrail.NewFromConfig(cfg), s3.NewFromConfig(cfg), f.Resource.ID, withOptions(o))
+			},
+		},
+		{
+			ID:                     IDCloudTrailBucketAccessLogging,
+			Title:                  "The S3 bucket of each CloudTrail trail has server access logging",
+			Domain:                 secpillar.DomainDetective,
+			Severity:               secpillar.SeverityLow,
+			References:             refs(cis, "3.4", fsbp, "CloudTrail.7"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLogging"},
+			RemediationPermissions: []string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "s3:GetBucketLogging", "s3:PutBucketLogging"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckCloudTrailBucketAccessLogging(ctx, TrailBucketLoggingAPIs{CloudTrail: cloudtrail.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg)}, cfg.Region)
 			},
 		},
 	}
@@ -234,6 +362,15 @@ func fsbpAlarmID(n int) string {
 
 func alarmChainAPIs(cfg aws.Config) AlarmChainAPIs {
 	return AlarmChainAPIs{CloudTrail: cloudtrail.NewFromConfig(cfg), Logs: cloudwatchlogs.NewFromConfig(cfg), CloudWatch: cloudwatch.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}
+}
+
+// inFindingRegion points cfg at the Region of the finding's resource.
+func inFindingRegion(cfg aws.Config, f secpillar.Finding) aws.Config {
+	if f.Resource.Region != "" {
+		cfg = cfg.Copy()
+		cfg.Region = f.Resource.Region
+	}
+	return cfg
 }
 
 // withOptions passes a catalogue adapter's options to a typed function.

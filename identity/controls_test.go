@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
@@ -59,5 +62,94 @@ func TestControlsCallOnlyTheirPermissions(t *testing.T) {
 				t.Errorf("calls outside Permissions: %v", extra)
 			}
 		})
+	}
+}
+
+// TestRemediationAdaptersDryRun runs every Remediate adapter in dry-run
+// mode on the demo account's failed findings: no write may happen, and
+// every adapter must plan something (or say why it cannot).
+func TestRemediationAdaptersDryRun(t *testing.T) {
+	acct := demoAccount()
+	inOrg(acct, "ALL", acct.ID) // the demo's management account view
+	acct.Organizations.ServiceAccess = nil
+	controls := Controls()
+	rep, err := secpillar.Run(context.Background(), acct.Config(), controls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]secpillar.Control{}
+	for _, c := range controls {
+		byID[c.ID] = c
+	}
+	acct.ResetCalls()
+	planned := map[string]int{}
+	for _, f := range rep.Findings {
+		c := byID[f.Control]
+		if f.Status != secpillar.StatusFail || c.Remediate == nil {
+			continue
+		}
+		rem, err := c.Remediate(context.Background(), acct.Config(), f, secpillar.RemediateOptions{DryRun: true})
+		if err != nil {
+			t.Errorf("%s %s: %v", f.Control, f.Resource.ID, err)
+			continue
+		}
+		if rem.Outcome != secpillar.OutcomePlanned || len(rem.Changes) == 0 {
+			t.Errorf("%s %s: outcome %s with %d changes, want a plan", f.Control, f.Resource.ID, rem.Outcome, len(rem.Changes))
+		}
+		planned[f.Control]++
+		for _, ch := range rem.Changes {
+			allowed := false
+			for _, p := range c.RemediationPermissions {
+				allowed = allowed || p == ch.Action
+			}
+			if !allowed {
+				t.Errorf("%s: change action %s is not in RemediationPermissions", f.Control, ch.Action)
+			}
+		}
+	}
+	for _, call := range acct.Calls() {
+		op := call.Operation
+		if !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "List") && !strings.HasPrefix(op, "Describe") {
+			t.Errorf("dry run made a write: %s.%s", call.Service, op)
+		}
+	}
+	for _, id := range []string{ControlPasswordPolicy, ControlNoInitialAccessKeys, ControlUnusedCredentialsDisabled, ControlAccessKeysRotated,
+		ControlExpiredCertificatesRemoved, ControlAccessAnalyzerEnabled, ControlCentralRootManagement, ControlSTSGlobalTokensV2} {
+		if planned[id] == 0 {
+			t.Errorf("%s: no remediation planned on the demo", id)
+		}
+	}
+}
+
+// TestControlsCallOnlyTheirPermissionsInAnOrganization repeats the
+// permission test from a management account, where the Organizations and
+// root access reads succeed.
+func TestControlsCallOnlyTheirPermissionsInAnOrganization(t *testing.T) {
+	for _, c := range Controls() {
+		acct := demoAccount()
+		inOrg(acct, "ALL", acct.ID)
+		acct.Organizations.ServiceAccess = []orgtypes.EnabledServicePrincipal{{ServicePrincipal: ptr("iam.amazonaws.com")}}
+		respond(acct, "Organizations", "ListAccounts", &organizations.ListAccountsOutput{Accounts: []orgtypes.Account{{Id: ptr(acct.ID)}}}, nil)
+		if _, err := c.Check(context.Background(), acct.Config()); err != nil {
+			t.Errorf("%s: %v", c.ID, err)
+			continue
+		}
+		allowed := map[string]bool{}
+		for _, p := range c.Permissions {
+			allowed[p] = true
+		}
+		used := map[string]bool{}
+		for _, call := range acct.Calls() {
+			a := actionOf(call)
+			used[a] = true
+			if !allowed[a] {
+				t.Errorf("%s: calls %s, not in Permissions", c.ID, a)
+			}
+		}
+		for _, p := range c.Permissions {
+			if !used[p] && p != "iam:ListVirtualMFADevices" {
+				t.Errorf("%s: Permissions lists %s, which the check did not call", c.ID, p)
+			}
+		}
 	}
 }

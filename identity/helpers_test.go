@@ -2,8 +2,13 @@ package identity
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
@@ -36,4 +41,24 @@ func demoAccount() *fakeaws.Account {
 	acct.Now = func() time.Time { return now }
 	acct.IAM.ReportReadyAfter = -1
 	return acct
+}
+
+// statuses renders findings as "name=STATUS", name being the last path
+// element of the resource ID ("account" for account-level findings).
+func statuses(fs []secpillar.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		name := f.Resource.ID[strings.LastIndex(f.Resource.ID, "/")+1:]
+		if f.Resource.Type == secpillar.AccountResourceType {
+			name = "account"
+		}
+		out = append(out, name+"="+string(f.Status))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// badReport answers GetCredentialReport with content, as IAM might send it.
+func badReport(acct *fakeaws.Account, out *iam.GetCredentialReportOutput) {
+	respond(acct, "IAM", "GetCredentialReport", out, nil)
 }

@@ -266,6 +266,10 @@ func CheckNoPrivilegeEscalation(ctx context.Context, api AuthorizationDetailsAPI
 			shown = append(append([]string(nil), shown[:5]...), fmt.Sprintf("and %d more", len(names)-5))
 		}
 		f.Reason = fmt.Sprintf("The policies of %s %s allow privilege escalation (%s): remove those actions or scope them to specific resources. %s", pr.kind, pr.name, strings.Join(shown, ", "), notEvaluatedNote)
+		if admin, _ := policy.IsAdmin(merged); admin {
+			f.Evidence["administrator"] = "true"
+			f.Reason = fmt.Sprintf("The policies of %s %s grant administrator access, which includes every escalation path (%d known): grant least privilege instead. %s", pr.kind, pr.name, len(names), notEvaluatedNote)
+		}
 		out = append(out, f)
 	}
 	if len(out) == 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/awserr"
 )
 
 // SecurityAlertRulesID is the ID of the security alert routing control.
@@ -157,7 +158,10 @@ type alertState struct {
 // in the evidence and does not count.
 //
 // It returns one finding per Region, about the default event bus. Topics
-// in other Regions are read in their Region through topics.
+// in other Regions are read in their Region through topics. A topic that
+// no longer exists delivers to no one; a topic whose subscriptions cannot
+// be read (another account's, access denied) makes the check fail with an
+// error only when no readable topic covers the same categories.
 func CheckSecurityAlertRules(ctx context.Context, events SecurityAlertRulesAPI, topics TopicSubscriptionsAPI, optFns ...func(*SecurityAlertRulesOptions)) (secpillar.Finding, error) {
 	var opts SecurityAlertRulesOptions
 	for _, fn := range optFns {
@@ -230,6 +234,7 @@ func evaluateAlerts(ctx context.Context, events SecurityAlertRulesAPI, topics To
 		return nil, err
 	}
 	confirmed := map[string]bool{}
+	unreadable := map[AlertCategory]error{}
 	for _, r := range rules {
 		name := aws.ToString(r.Name)
 		if name == "" {
@@ -278,7 +283,14 @@ func evaluateAlerts(ctx context.Context, events SecurityAlertRulesAPI, topics To
 			if !seen {
 				ok, err = topicConfirmed(ctx, topics, topic, ta.Region)
 				if err != nil {
-					return nil, err
+					// Unreadable (another account's topic, access denied):
+					// an error only if nothing else covers these categories.
+					for _, c := range covers {
+						if unreadable[c] == nil {
+							unreadable[c] = err
+						}
+					}
+					continue
 				}
 				confirmed[topic] = ok
 			}
@@ -289,6 +301,11 @@ func evaluateAlerts(ctx context.Context, events SecurityAlertRulesAPI, topics To
 					st.partial[c] = name + " -> " + topic
 				}
 			}
+		}
+	}
+	for _, c := range cats {
+		if st.covered[c] == "" && unreadable[c] != nil {
+			return nil, unreadable[c]
 		}
 	}
 	sort.Strings(st.unparsed)
@@ -315,6 +332,9 @@ func topicConfirmed(ctx context.Context, topics TopicSubscriptionsAPI, topic, re
 				o.Region = region
 			}
 		})
+		if awserr.IsNotFound(err) {
+			return false, nil // a deleted topic delivers to no one
+		}
 		if err != nil {
 			return false, fmt.Errorf("incident: list subscriptions of %s: %w", topic, err)
 		}

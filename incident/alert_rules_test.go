@@ -11,6 +11,7 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secpillar/secpillar"
@@ -21,6 +22,8 @@ import (
 const (
 	opsTopic     = "arn:aws:sns:us-east-1:111122223333:security-ops"
 	pendingTopic = "arn:aws:sns:us-east-1:111122223333:nobody-confirmed"
+	partnerTopic = "arn:aws:sns:us-east-1:999988887777:partner"
+	goneTopic    = "arn:aws:sns:us-east-1:111122223333:deleted"
 )
 
 // subscriptions answers SNS ListSubscriptionsByTopic from a map of topic
@@ -37,6 +40,12 @@ func withSubscriptions(acct *fakeaws.Account) *subscriptions {
 	}}
 	acct.Inject(fakeaws.Fault{Service: "SNS", Operation: "ListSubscriptionsByTopic", Respond: func(_ context.Context, params any) (any, error) {
 		in := params.(*sns.ListSubscriptionsByTopicInput)
+		switch aws.ToString(in.TopicArn) {
+		case partnerTopic:
+			return nil, &smithy.GenericAPIError{Code: "AuthorizationError", Message: "User is not authorized to perform: SNS:ListSubscriptionsByTopic on resource: " + partnerTopic}
+		case goneTopic:
+			return nil, &snstypes.NotFoundException{Message: aws.String("Topic does not exist")}
+		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		out := &sns.ListSubscriptionsByTopicOutput{}
@@ -117,6 +126,37 @@ func TestCheckSecurityAlertRules(t *testing.T) {
 				a.DenyAccess("SNS", "ListSubscriptionsByTopic", "")
 			},
 			wantErr: "explicit deny",
+		},
+		{
+			name: "an unreadable topic does not matter when another covers the same events",
+			setup: func(a *fakeaws.Account) {
+				// Listed first, so its topic is read before the others cover the events.
+				a.EventBridge.AddRule("us-east-1", "", "a-to-partner", incident.AlertPattern(incident.AlertGuardDutyFindings), snsTarget("1", partnerTopic))
+				addAllAlertRules(a, opsTopic)
+			},
+			wantStatus: secpillar.StatusPass,
+			wantEv: map[string]string{
+				"guardduty-findings": "mine-guardduty-findings -> " + opsTopic, "securityhub-findings": "mine-securityhub-findings -> " + opsTopic,
+				"root-sign-in": "mine-root-sign-in -> " + opsTopic, "cloudtrail-tampering": "mine-cloudtrail-tampering -> " + opsTopic,
+			},
+		},
+		{
+			name: "an unreadable topic is an error when nothing else covers its events",
+			setup: func(a *fakeaws.Account) {
+				a.EventBridge.AddRule("us-east-1", "", "to-partner", incident.AlertPattern(incident.AlertGuardDutyFindings), snsTarget("1", partnerTopic))
+			},
+			wantErr: "AuthorizationError",
+		},
+		{
+			name: "a deleted topic delivers to no one",
+			setup: func(a *fakeaws.Account) {
+				a.EventBridge.AddRule("us-east-1", "", "to-gone", incident.AlertPattern(incident.AlertGuardDutyFindings), snsTarget("1", goneTopic))
+			},
+			wantStatus: secpillar.StatusFail,
+			wantEv: map[string]string{
+				"guardduty-findings": "to-gone -> " + goneTopic + " (no confirmed subscription)", "securityhub-findings": "missing",
+				"root-sign-in": "missing", "cloudtrail-tampering": "missing",
+			},
 		},
 		{
 			name: "nil bus ARN",

@@ -53,6 +53,7 @@ type ServiceLinkedRoleError struct {
 	Path string
 }
 
+// Error says which role was refused and why.
 func (e *ServiceLinkedRoleError) Error() string {
 	return fmt.Sprintf("incident: role %s (path %s) is service-linked: AWS manages its policies, so it cannot be contained with an inline policy; contain the service or principal that uses it instead", e.Role, e.Path)
 }

@@ -1,6 +1,7 @@
 package incident_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -310,4 +311,19 @@ func TestQuarantine(t *testing.T) {
 			t.Error("want error before any call")
 		}
 	})
+}
+
+func TestContainmentVerifyPending(t *testing.T) {
+	acct, api := iamAccount(t)
+	// Writes are accepted but not visible yet: the re-read disagrees.
+	acct.Inject(fakeaws.Fault{Service: "IAM", Operation: "UpdateAccessKey", Respond: func(context.Context, any) (any, error) { return &iam.UpdateAccessKeyOutput{}, nil }})
+	acct.Inject(fakeaws.Fault{Service: "IAM", Operation: "PutRolePolicy", Respond: func(context.Context, any) (any, error) { return &iam.PutRolePolicyOutput{}, nil }})
+	rem, err := incident.DeactivateAccessKeys(bg, api, "bob", nil)
+	if err != nil || rem.Outcome != secpillar.OutcomeVerifyPending {
+		t.Errorf("keys: %+v, %v", rem, err)
+	}
+	rem, err = incident.QuarantineRole(bg, api, "app")
+	if err != nil || rem.Outcome != secpillar.OutcomeVerifyPending {
+		t.Errorf("quarantine: %+v, %v", rem, err)
+	}
 }

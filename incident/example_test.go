@@ -6,10 +6,17 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/secpillar/secpillar"
@@ -106,4 +113,58 @@ func ExampleContainCompromisedKey() {
 	//          iam:PutUserPolicy inline policy AWSRevokeOlderSessions: absent -> sessions issued before 2026-12-01T09:30:00Z denied
 	// SKIPPED  quarantine the owner: not requested
 	// SKIPPED  disable the owner's console access: not requested
+}
+
+func ExampleCheckSecurityAlertRules() {
+	acct := fakeaws.New("111122223333")
+	topic := acct.SNS.AddTopic("us-east-1", "security-alerts", "email:secops@example.com")
+	// Written differently from the canonical pattern, with the same meaning.
+	acct.EventBridge.AddRule("us-east-1", "", "findings", `{"source": ["aws.securityhub", "aws.guardduty"]}`,
+		ebtypes.Target{Id: aws.String("sns"), Arn: aws.String(topic.ARN)})
+	cfg := acct.Config()
+
+	f, err := incident.CheckSecurityAlertRules(context.Background(), eventbridge.NewFromConfig(cfg), sns.NewFromConfig(cfg))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Status)
+	for _, c := range incident.AlertCategories() {
+		fmt.Println(c, "->", f.Evidence[string(c)])
+	}
+	// Output:
+	// FAIL
+	// guardduty-findings -> findings -> arn:aws:sns:us-east-1:111122223333:security-alerts
+	// securityhub-findings -> findings -> arn:aws:sns:us-east-1:111122223333:security-alerts
+	// root-sign-in -> missing
+	// cloudtrail-tampering -> missing
+}
+
+func ExampleIsolateInstance() {
+	acct := fakeaws.New("111122223333")
+	r := acct.EC2.Region("us-east-1")
+	web := r.AddSecurityGroup("111122223333", "us-east-1", ec2types.SecurityGroup{GroupName: aws.String("web"), VpcId: aws.String("vpc-1"), Description: aws.String("web")})
+	id := r.AddIncidentInstance("111122223333", "us-east-1", fakeaws.IncidentInstance{VpcID: "vpc-1", SubnetID: "subnet-1", Groups: []string{web}})
+	cfg := acct.Config()
+	clients := incident.IsolationClients{EC2: ec2.NewFromConfig(cfg), AutoScaling: autoscaling.NewFromConfig(cfg), ELB: elbv2.NewFromConfig(cfg)}
+
+	plan, err := incident.IsolateInstance(context.Background(), clients, id, "IR-7", incident.IsolateDryRun)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(plan.Outcome)
+	for _, c := range plan.Changes {
+		fmt.Println(c.Action)
+	}
+	// Output:
+	// PLANNED
+	// ec2:CreateSnapshot
+	// ec2:ModifyInstanceAttribute
+	// ec2:ModifyInstanceAttribute
+	// ec2:CreateSecurityGroup
+	// ec2:RevokeSecurityGroupEgress
+	// ec2:CreateTags
+	// ec2:ModifyNetworkInterfaceAttribute
+	// ec2:CreateTags
 }

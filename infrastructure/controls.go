@@ -9,7 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/globalaccelerator"
+	"github.com/aws/aws-sdk-go-v2/service/inspector2"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/shield"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 
 	"github.com/secpillar/secpillar"
 )
@@ -414,6 +421,137 @@ func Controls() []secpillar.Control {
 					return secpillar.Remediation{}, err
 				}
 				return RemediateCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, "", withOptions(o))
+			},
+		},
+		{
+			ID:          ControlWAFACLHasRules,
+			Title:       "AWS WAF web ACLs have rules, and every rule emits CloudWatch metrics",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			References:  refs(fsbp, "WAF.10", fsbp, "WAF.12"),
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"wafv2:GetWebACL", "wafv2:ListWebACLs"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckWebACLRules(ctx, wafv2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			// RemediateWebACLLogging needs the caller's destination: no adapter.
+			ID:                     ControlWAFLogging,
+			Title:                  "AWS WAF web ACLs have logging on",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			References:             refs(fsbp, "WAF.11"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"wafv2:ListLoggingConfigurations", "wafv2:ListWebACLs"},
+			RemediationPermissions: []string{"wafv2:GetLoggingConfiguration", "wafv2:PutLoggingConfiguration"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckWebACLLogging(ctx, wafv2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			ID:          ControlWAFBaselineManagedRules,
+			Title:       "AWS WAF web ACLs include the AWS managed common and known-bad-inputs rule groups",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"wafv2:GetWebACL", "wafv2:ListWebACLs"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckWebACLBaselineRules(ctx, wafv2.NewFromConfig(cfg), cfg.Region)
+			},
+		},
+		{
+			// RemediateALBWebACL needs the caller's web ACL: no adapter.
+			ID:                     ControlALBWAFAssociated,
+			Title:                  "Internet-facing application load balancers have an AWS WAF web ACL",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"},
+			RemediationPermissions: []string{"elasticloadbalancing:SetWebACL", "wafv2:AssociateWebACL", "wafv2:GetWebACLForResource"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				return CheckALBWebACL(ctx, elb.NewFromConfig(cfg), wafv2.NewFromConfig(cfg))
+			},
+		},
+		{
+			ID:          ControlShieldAdvancedSubscribed,
+			Title:       "Shield Advanced is subscribed (checked only: subscribing is a paid commitment)",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityMedium,
+			Scope:       secpillar.ScopeAccount,
+			Permissions: []string{"shield:GetSubscriptionState"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckShieldAdvancedSubscription(ctx, shield.NewFromConfig(globalConfig(cfg)), "")
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
+			},
+		},
+		{
+			// Regional: each Region's ALBs and Elastic IPs; the global
+			// resources (CloudFront, Route 53, Global Accelerator) are
+			// evaluated in us-east-1 only.
+			ID:                     ControlShieldAdvancedProtections,
+			Title:                  "Shield Advanced protects CloudFront distributions, internet-facing ALBs, Elastic IPs, Route 53 zones and accelerators",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityMedium,
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"cloudfront:ListDistributions", "ec2:DescribeAddresses", "elasticloadbalancing:DescribeLoadBalancers", "globalaccelerator:ListAccelerators", "route53:ListHostedZones", "shield:GetSubscriptionState", "shield:ListProtections", "sts:GetCallerIdentity"},
+			RemediationPermissions: []string{"shield:CreateProtection", "shield:GetSubscriptionState", "shield:ListProtections"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+				if err != nil {
+					return nil, fmt.Errorf("infrastructure: read the account ID: %w", err)
+				}
+				src := ShieldResourceSources{LoadBalancers: elb.NewFromConfig(cfg), Addresses: ec2.NewFromConfig(cfg), Region: cfg.Region, Account: aws.ToString(id.Account)}
+				if cfg.Region == "us-east-1" {
+					src.Distributions = cloudfront.NewFromConfig(cfg)
+					src.HostedZones = route53.NewFromConfig(cfg)
+					src.Accelerators = globalaccelerator.NewFromConfig(inRegion(cfg, "us-west-2"))
+				}
+				return CheckShieldAdvancedProtections(ctx, shield.NewFromConfig(globalConfig(cfg)), src)
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				return RemediateShieldProtection(ctx, shield.NewFromConfig(globalConfig(cfg)), f.Resource.ID, withOptions(o))
+			},
+		},
+		{
+			ID:                     ControlInspectorEnabled,
+			Title:                  "Amazon Inspector scans EC2, ECR, Lambda and Lambda code",
+			Domain:                 secpillar.DomainInfrastructure,
+			Severity:               secpillar.SeverityHigh,
+			References:             refs(fsbp, "Inspector.1", fsbp, "Inspector.2", fsbp, "Inspector.3", fsbp, "Inspector.4"),
+			Scope:                  secpillar.ScopeRegional,
+			Permissions:            []string{"inspector2:BatchGetAccountStatus"},
+			RemediationPermissions: []string{"inspector2:BatchGetAccountStatus", "inspector2:Enable", "iam:CreateServiceLinkedRole"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckInspectorEnabled(ctx, inspector2.NewFromConfig(cfg))
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
+			},
+			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
+				if f.Resource.Region == "" {
+					return secpillar.Remediation{}, fmt.Errorf("infrastructure: finding for %s names no Region", f.Control)
+				}
+				return RemediateInspectorEnabled(ctx, inspector2.NewFromConfig(inRegion(cfg, f.Resource.Region)), nil, withOptions(o))
+			},
+		},
+		{
+			ID:          ControlInspectorNoCriticalFindings,
+			Title:       "Amazon Inspector has no active critical finding",
+			Domain:      secpillar.DomainInfrastructure,
+			Severity:    secpillar.SeverityCritical,
+			Scope:       secpillar.ScopeRegional,
+			Permissions: []string{"inspector2:BatchGetAccountStatus", "inspector2:ListFindings"},
+			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+				f, err := CheckInspectorCriticalFindings(ctx, inspector2.NewFromConfig(cfg))
+				if err != nil {
+					return nil, err
+				}
+				return []secpillar.Finding{f}, nil
 			},
 		},
 	}

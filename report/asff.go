@@ -79,6 +79,17 @@ type ASFFFinding struct {
 	Compliance    ASFFCompliance    `json:"Compliance"`
 	RecordState   string            `json:"RecordState"`
 	ProductFields map[string]string `json:"ProductFields,omitempty"`
+	// FindingProviderFields repeats Severity and Types where Security Hub
+	// takes a provider's updates from once a finding exists, so that a
+	// re-import (a fixed resource, now PASSED and INFORMATIONAL) updates
+	// them.
+	FindingProviderFields ASFFFindingProviderFields `json:"FindingProviderFields"`
+}
+
+// ASFFFindingProviderFields are the fields a finding provider updates.
+type ASFFFindingProviderFields struct {
+	Severity ASFFSeverity `json:"Severity"`
+	Types    []string     `json:"Types"`
 }
 
 // ASFFSeverity is the severity of an ASFF finding. Label is an ASFF label;
@@ -191,13 +202,14 @@ func ASFF(findings []secpillar.Finding, opts ASFFOptions) []ASFFFinding {
 			recordState = "ARCHIVED"
 		}
 
+		types := asffTypes(c.References)
 		out = append(out, ASFFFinding{
 			SchemaVersion: ASFFSchemaVersion,
 			Id:            truncate(prefix+"/"+f.Control+"/"+findingHash(account, f), asffMaxID),
 			ProductArn:    product,
 			GeneratorId:   truncate(prefix+"/"+f.Control, asffMaxID),
 			AwsAccountId:  account,
-			Types:         asffTypes(c.References),
+			Types:         types,
 			CreatedAt:     stamp,
 			UpdatedAt:     stamp,
 			Severity:      sev,
@@ -208,8 +220,9 @@ func ASFF(findings []secpillar.Finding, opts ASFFOptions) []ASFFFinding {
 				Status:              complianceStatus(f.Status),
 				RelatedRequirements: relatedRequirements(c.References),
 			},
-			RecordState:   recordState,
-			ProductFields: productFields(f),
+			RecordState:           recordState,
+			ProductFields:         productFields(f),
+			FindingProviderFields: ASFFFindingProviderFields{Severity: sev, Types: append([]string(nil), types...)},
 		})
 	}
 	return out

@@ -40,6 +40,9 @@ func TestASFFStatusMapping(t *testing.T) {
 			if diff := cmp.Diff(want, []string{got.Compliance.Status, got.Severity.Label, got.RecordState}); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
+			if got.FindingProviderFields.Severity != got.Severity {
+				t.Errorf("FindingProviderFields.Severity = %+v, want %+v", got.FindingProviderFields.Severity, got.Severity)
+			}
 		})
 	}
 }
@@ -140,6 +143,10 @@ func TestASFFDefaults(t *testing.T) {
 		Compliance:    ASFFCompliance{Status: "FAILED"},
 		RecordState:   "ACTIVE",
 		ProductFields: map[string]string{"secpillar/Control": "a.b", "secpillar/Status": "FAIL"},
+		FindingProviderFields: ASFFFindingProviderFields{
+			Severity: ASFFSeverity{Label: "MEDIUM"},
+			Types:    []string{"Software and Configuration Checks/AWS Security Best Practices"},
+		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/secpillar/secpillar"
 )
@@ -20,6 +21,7 @@ const (
 )
 
 // Formats lists the formats, in the order a usage message shows them.
+// Treat it as read-only.
 var Formats = []Format{FormatTable, FormatJSON, FormatOCSF, FormatASFF}
 
 // ParseFormat returns the format named by s (case-insensitive).
@@ -94,4 +96,53 @@ func WriteReport(w io.Writer, f Format, rep secpillar.Report, opts Options) erro
 		return fmt.Errorf("report: write: %w", err)
 	}
 	return nil
+}
+
+// WriteOrgReport writes the findings of an organization-wide run in
+// format f. In the table format the findings table (with an ACCOUNT
+// column) and the summary are followed by one line per account — its
+// findings, failures and errors, or why it could not be scanned — and the
+// accounts skipped because they are not ACTIVE.
+func WriteOrgReport(w io.Writer, f Format, rep secpillar.OrgReport, opts Options) error {
+	if err := Write(w, f, rep.Findings(), opts); err != nil {
+		return err
+	}
+	if f != FormatTable {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ACCOUNT\tNAME\tREGIONS\tFINDINGS\tFAIL\tERROR\tNOTE")
+	for _, a := range rep.Accounts {
+		c := Summarize(a.Report.Findings).Total
+		note := "scanned"
+		switch {
+		case a.Error != "":
+			note = "not scanned: " + truncateChars(oneLine(a.Error), DefaultReasonWidth)
+		case a.Report.Incomplete:
+			note = "incomplete"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\n", a.Account, dash(a.Name), len(a.Report.Regions), c.Total(), c.Fail, c.Error, note)
+	}
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\tskipped: %s\n", s.Account, dash(s.Name), s.State)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("report: write accounts: %w", err)
+	}
+	if rep.Incomplete {
+		b.WriteString("INCOMPLETE: some accounts or checks could not be evaluated.\n")
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("report: write: %w", err)
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -120,3 +120,61 @@ func TestWriteReportTableGolden(t *testing.T) {
 		t.Errorf("json: %d lines, want %d", got, len(rep.Findings))
 	}
 }
+
+func TestWriteOrgReportTableGolden(t *testing.T) {
+	in := sampleFindings()
+	other := in[1]
+	other.Resource = secpillar.AccountResource("210987654321")
+	rep := secpillar.OrgReport{
+		Accounts: []secpillar.AccountReport{
+			{Account: "123456789012", Name: "management", Report: secpillar.Report{Account: "123456789012", Regions: []string{"us-east-1"}, Findings: in[:3]}},
+			{Account: "210987654321", Name: "production", Report: secpillar.Report{Account: "210987654321", Regions: []string{"us-east-1", "eu-west-1"}, Findings: []secpillar.Finding{other}}},
+			{Account: "456789012345", Name: "sandbox", Error: "assume role arn:aws:iam::456789012345:role/SecPillarAudit: AccessDenied",
+				Report: secpillar.Report{Account: "456789012345", Incomplete: true, Findings: []secpillar.Finding{{Control: "identity.root-mfa-enabled", Status: secpillar.StatusError, Severity: secpillar.SeverityCritical, Resource: secpillar.AccountResource("456789012345"), Reason: "The account could not be scanned: AccessDenied"}}}},
+		},
+		Skipped:    []secpillar.SkippedAccount{{Account: "567890123456", Name: "retired", State: "SUSPENDED"}},
+		Incomplete: true,
+	}
+	var buf bytes.Buffer
+	if err := WriteOrgReport(&buf, FormatTable, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "org-table", buf.Bytes())
+
+	buf.Reset()
+	if err := WriteOrgReport(&buf, FormatJSON, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.Count(buf.Bytes(), []byte("\n")); got != 5 {
+		t.Errorf("json: %d lines, want 5", got)
+	}
+}
+
+func TestOCSFStatusAndSeverity(t *testing.T) {
+	tests := []struct {
+		status   secpillar.Status
+		severity secpillar.Severity
+		statusID int
+		caption  string
+		sevID    int
+	}{
+		{secpillar.StatusFail, secpillar.SeverityCritical, 1, "New", 5},
+		{secpillar.StatusPass, secpillar.SeverityHigh, 4, "Resolved", 4},
+		{secpillar.StatusNotApplicable, secpillar.SeverityMedium, 99, "Not Applicable", 3},
+		{secpillar.StatusError, secpillar.SeverityLow, 0, "Unknown", 2},
+		{secpillar.StatusFail, "", 1, "New", 0},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.status)+"/"+string(tt.severity), func(t *testing.T) {
+			f := secpillar.Finding{Control: "a.b", Status: tt.status, Severity: tt.severity, Resource: secpillar.AccountResource("111122223333")}
+			got := OCSF([]secpillar.Finding{f}, OCSFOptions{Now: fixedNow})[0]
+			want := []any{tt.statusID, tt.caption, string(tt.status), tt.sevID}
+			if diff := cmp.Diff(want, []any{got.StatusID, got.Status, got.StatusCode, got.SeverityID}); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if got.ClassUID != 2004 || got.CategoryUID != 2 || got.TypeUID != 200401 || got.Time != fixedNow.UnixMilli() {
+				t.Errorf("class %d, category %d, type %d, time %d", got.ClassUID, got.CategoryUID, got.TypeUID, got.Time)
+			}
+		})
+	}
+}

@@ -27,9 +27,16 @@ func SecurityHubFindings(findings []ASFFFinding) []shtypes.AwsSecurityFinding {
 				RelatedRequirements: append([]string(nil), f.Compliance.RelatedRequirements...),
 			},
 			RecordState: shtypes.RecordState(f.RecordState),
+			FindingProviderFields: &shtypes.FindingProviderFields{
+				Severity: &shtypes.FindingProviderSeverity{Label: shtypes.SeverityLabel(f.FindingProviderFields.Severity.Label)},
+				Types:    append([]string(nil), f.FindingProviderFields.Types...),
+			},
 		}
 		if f.Severity.Original != "" {
 			sf.Severity.Original = aws.String(f.Severity.Original)
+		}
+		if o := f.FindingProviderFields.Severity.Original; o != "" {
+			sf.FindingProviderFields.Severity.Original = aws.String(o)
 		}
 		if len(f.ProductFields) > 0 {
 			sf.ProductFields = make(map[string]string, len(f.ProductFields))

@@ -11,7 +11,8 @@ import (
 	"github.com/secpillar/secpillar"
 )
 
-// Counts counts findings by status.
+// Counts counts findings by status. A status other than PASS, FAIL and
+// NOT_APPLICABLE counts as Error: it is not a verdict.
 type Counts struct {
 	Pass          int `json:"pass"`
 	Fail          int `json:"fail"`

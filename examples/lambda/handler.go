@@ -107,9 +107,18 @@ type Handler struct {
 	ProductARN  string
 	STS         CallerIdentityAPI
 
+	// WriteMargin is the time kept at the end of the invocation's
+	// deadline for writing what the scan saw: the scan stops that long
+	// before the deadline (its findings marked incomplete) so that the
+	// writes still go through. 0 means DefaultWriteMargin.
+	WriteMargin time.Duration
+
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
+
+// DefaultWriteMargin is Handler.WriteMargin when it is zero.
+const DefaultWriteMargin = 30 * time.Second
 
 var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 
@@ -138,7 +147,9 @@ func (h *Handler) Handle(ctx context.Context, ev Event) (Result, error) {
 		return res, fmt.Errorf("lambda: event controls: %w", err)
 	}
 
-	rep, err := h.scan(ctx, ev, controls, &res)
+	scanCtx, cancel := h.scanContext(ctx)
+	defer cancel()
+	rep, err := h.scan(scanCtx, ev, controls, &res)
 	if err != nil {
 		return res, err
 	}
@@ -162,6 +173,20 @@ func (h *Handler) Handle(ctx context.Context, ev Event) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// scanContext returns the context of the scan: ctx, ending WriteMargin
+// before ctx's deadline when there is one.
+func (h *Handler) scanContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	margin := h.WriteMargin
+	if margin <= 0 {
+		margin = DefaultWriteMargin
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, deadline.Add(-margin))
 }
 
 // scan runs the controls in the event's account.

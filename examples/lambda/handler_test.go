@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -233,4 +234,88 @@ func (rejectAll) BatchImportFindings(ctx context.Context, in *securityhub.BatchI
 		out.FailedFindings = append(out.FailedFindings, shtypes.ImportFindingsError{Id: f.Id, ErrorCode: aws.String("InvalidInput"), ErrorMessage: aws.String("no")})
 	}
 	return out, nil
+}
+
+func TestPrintPolicy(t *testing.T) {
+	var buf bytes.Buffer
+	if err := printPolicy(&buf, "", true); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Version   string
+		Statement []struct{ Sid string }
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, buf.String())
+	}
+	if doc.Version != "2012-10-17" || len(doc.Statement) == 0 || doc.Statement[0].Sid != "SecPillarRead" {
+		t.Errorf("policy = %s", buf.String())
+	}
+	if err := printPolicy(&buf, "nosuch", false); err == nil {
+		t.Error("an unknown control selected nothing without an error")
+	}
+}
+
+// A scan that runs into the invocation's deadline stops early, and what
+// it saw is still written.
+func TestHandleWritesBeforeTheDeadline(t *testing.T) {
+	h, s, _ := newHandler()
+	h.SecurityHub = nil
+	h.WriteMargin = 200 * time.Millisecond
+	slow := secpillar.Control{
+		ID: "identity.test-slow", Title: "slow", Domain: secpillar.DomainIdentity, Severity: secpillar.SeverityLow, Scope: secpillar.ScopeAccount,
+		Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		},
+	}
+	h.Controls = append(h.Controls, slow)
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	res, err := h.Handle(ctx, Event{AccountID: memberID, RoleName: "SecPillarAudit", Regions: []string{"us-east-1"}})
+	if err != nil {
+		t.Fatalf("err = %v, want the partial scan written", err)
+	}
+	if !res.Incomplete || res.AccountError == "" || len(s.puts) != 1 {
+		t.Errorf("result = %+v, %d objects; want an incomplete scan written", res, len(s.puts))
+	}
+}
+
+func TestRunDemo(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := runDemo(context.Background(), &out, dir); err != nil {
+		t.Fatal(err)
+	}
+	var results []Result
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var r Result
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, r)
+	}
+	got := map[string]string{}
+	for _, r := range results {
+		switch {
+		case r.Skipped:
+			got[r.AccountID] = "skipped"
+		case r.AccountError != "":
+			got[r.AccountID] = "not scanned"
+		default:
+			got[r.AccountID] = "scanned"
+		}
+	}
+	want := map[string]string{
+		fakeaws.DemoAccountID: "scanned", fakeaws.DemoMemberID: "scanned", fakeaws.DemoMember2ID: "scanned",
+		fakeaws.DemoDeniedID: "not scanned", fakeaws.DemoSuspendedID: "skipped",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	objects, _ := filepath.Glob(filepath.Join(dir, "demo-findings", "secpillar", "*", "*.jsonl"))
+	if len(objects) != 4 {
+		t.Errorf("%d objects written, want one per account not skipped (4): %v", len(objects), objects)
+	}
 }

@@ -18,6 +18,17 @@
 // the scanning role in each account needs the read-only policy that
 // secpillar.PolicyDocument returns for the catalogue.
 //
+// Run outside Lambda with -demo, it does what statemachine.json does, on
+// the built-in demo organization, writing the objects under -out:
+//
+//	go run ./examples/lambda -demo -out /tmp/secpillar-demo
+//
+// With -policy, it prints the IAM policy that the
+// scanning role needs for the catalogue (add -remediation for the write
+// statement, -controls to select):
+//
+//	go run ./examples/lambda -policy -controls identity,CIS:3.1
+//
 // Build for the provided.al2023 runtime:
 //
 //	GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -o bootstrap ./examples/lambda
@@ -25,8 +36,12 @@ package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
+	"io"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -34,10 +49,38 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/catalogue"
 )
 
 func main() {
+	policy := flag.Bool("policy", false, "print the IAM policy the scanning role needs, and exit")
+	remediation := flag.Bool("remediation", false, "with -policy: add the remediation permissions")
+	controls := flag.String("controls", "", "with -policy: comma-separated control IDs, prefixes, domains or references (default all)")
+	demo := flag.Bool("demo", false, "scan the built-in demo organization as the state machine would, and exit")
+	out := flag.String("out", "", "with -demo: directory for the objects (default a new temporary directory)")
+	flag.Parse()
+	if *demo {
+		dir := *out
+		if dir == "" {
+			var err error
+			if dir, err = os.MkdirTemp("", "secpillar-demo-"); err != nil {
+				log.Fatal(err)
+			}
+		}
+		if err := runDemo(context.Background(), os.Stdout, dir); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Fprintln(os.Stderr, "objects written under", dir)
+		return
+	}
+	if *policy {
+		if err := printPolicy(os.Stdout, *controls, *remediation); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		log.Fatalf("lambda: load AWS configuration: %v", err)
@@ -59,4 +102,22 @@ func main() {
 		h.SecurityHub = securityhub.NewFromConfig(cfg)
 	}
 	lambda.Start(h.Handle)
+}
+
+// printPolicy writes the policy document for the selected controls.
+func printPolicy(w io.Writer, exprs string, withRemediation bool) error {
+	var sel []string
+	if exprs != "" {
+		sel = strings.Split(exprs, ",")
+	}
+	controls, err := secpillar.Select(catalogue.All(), sel...)
+	if err != nil {
+		return err
+	}
+	doc, err := secpillar.PolicyDocument(controls, withRemediation)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, doc)
+	return err
 }

@@ -51,6 +51,11 @@ type options struct {
 	quiet       bool
 	concurrency int
 	list        bool
+	orgRole     string
+	externalID  string
+	accounts    string
+	policy      bool
+	withFix     bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -68,6 +73,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on standard error")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "checks evaluated at once (default 8)")
 	fs.BoolVar(&o.list, "list", false, "list the selected controls and exit")
+	fs.StringVar(&o.orgRole, "org-role", "", "scan every ACTIVE account of the organization by assuming this role in each")
+	fs.StringVar(&o.externalID, "external-id", "", "with -org-role, the external ID the role requires")
+	fs.StringVar(&o.accounts, "accounts", "", "with -org-role, comma-separated account IDs to scan (default: all)")
+	fs.BoolVar(&o.policy, "policy", false, "print the least-privilege IAM policy for the selected controls and exit")
+	fs.BoolVar(&o.withFix, "policy-with-remediation", false, "with -policy, also allow the remediation actions")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -107,6 +117,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "scanner:", err)
 		return 2
 	}
+	if o.policy {
+		doc, err := secpillar.PolicyDocument(controls, o.withFix)
+		if err != nil {
+			fmt.Fprintln(stderr, "scanner:", err)
+			return 2
+		}
+		fmt.Fprintln(stdout, doc)
+		return 0
+	}
+	if o.fix && o.orgRole != "" {
+		fmt.Fprintln(stderr, "scanner: -fix works on one account; drop -org-role")
+		return 2
+	}
 	if o.list {
 		for _, c := range controls {
 			fmt.Fprintf(stdout, "%-55s %-13s %s\n", c.ID, c.Severity, c.Title)
@@ -115,9 +138,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	var cfg aws.Config
-	if o.demo {
+	switch {
+	case o.demo && o.orgRole != "":
+		cfg, _ = fakeaws.DemoOrganization()
+	case o.demo:
 		cfg = fakeaws.Demo().Config()
-	} else {
+	default:
 		cfg, err = config.LoadDefaultConfig(ctx)
 		if err != nil {
 			fmt.Fprintln(stderr, "scanner: load AWS configuration:", err)
@@ -129,11 +155,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	prog := newProgress(stderr, o.quiet)
-	rep, runErr := secpillar.Run(ctx, cfg, controls, func(ro *secpillar.RunOptions) {
+	runOpts := func(ro *secpillar.RunOptions) {
 		ro.Regions = splitList(o.regions)
 		ro.Concurrency = o.concurrency
 		ro.Progress = prog.update
-	})
+	}
+	var (
+		rep    secpillar.Report
+		runErr error
+	)
+	if o.orgRole != "" {
+		rep, runErr = scanOrganization(ctx, cfg, controls, o, runOpts, stderr)
+	} else {
+		rep, runErr = secpillar.Run(ctx, cfg, controls, runOpts)
+	}
 	prog.finish()
 	if runErr != nil && len(rep.Findings) == 0 {
 		fmt.Fprintln(stderr, "scanner:", runErr)
@@ -168,6 +203,36 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	return exitStatus(rep, runErr, secpillar.Severity(strings.ToUpper(o.severity)))
+}
+
+// scanOrganization scans every ACTIVE account of the organization and
+// merges the accounts' findings into one report for the writers.
+func scanOrganization(ctx context.Context, cfg aws.Config, controls []secpillar.Control, o options, runOpts func(*secpillar.RunOptions), stderr io.Writer) (secpillar.Report, error) {
+	org, err := secpillar.RunOrganization(ctx, cfg, controls, func(oo *secpillar.OrgOptions) {
+		oo.RoleName = o.orgRole
+		oo.ExternalID = o.externalID
+		oo.Accounts = splitList(o.accounts)
+		runOpts(&oo.Run)
+	})
+	var rep secpillar.Report
+	var accounts []string
+	for _, a := range org.Accounts {
+		accounts = append(accounts, a.Account)
+		rep.Findings = append(rep.Findings, a.Report.Findings...)
+		rep.Errors = append(rep.Errors, a.Report.Errors...)
+		if a.Error != "" {
+			fmt.Fprintf(stderr, "account %s: not scanned: %s\n", a.Account, a.Error)
+		}
+		if len(a.Report.Regions) > len(rep.Regions) {
+			rep.Regions = a.Report.Regions
+		}
+	}
+	for _, s := range org.Skipped {
+		fmt.Fprintf(stderr, "account %s: skipped (%s)\n", s.Account, s.State)
+	}
+	rep.Account = strings.Join(accounts, " ")
+	rep.Incomplete = org.Incomplete
+	return rep, err
 }
 
 // exitStatus is 2 for an incomplete run, 1 when a finding at or above the

@@ -77,3 +77,52 @@ func TestBadFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestOrganizationDemo(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"-demo", "-org-role", "SecPillarAudit", "-controls", "identity.root-mfa-enabled", "-format", "json", "-quiet"}, strings.NewReader(""), &out, &errb)
+	if code != 2 {
+		t.Errorf("exit %d, want 2: one member account cannot be assumed", code)
+	}
+	accounts := map[string]secpillar.Status{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var f secpillar.Finding
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, line)
+		}
+		accounts[f.Resource.Account] = f.Status
+	}
+	if len(accounts) < 3 {
+		t.Errorf("findings from %d accounts, want the management account and its members: %v", len(accounts), accounts)
+	}
+	var errored int
+	for _, s := range accounts {
+		if s == secpillar.StatusError {
+			errored++
+		}
+	}
+	if errored != 1 {
+		t.Errorf("want exactly one account in ERROR, got %v", accounts)
+	}
+	if !strings.Contains(errb.String(), "skipped") {
+		t.Errorf("the suspended account is not reported as skipped:\n%s", errb.String())
+	}
+}
+
+func TestPolicyFlag(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-policy", "-controls", "identity.password-policy"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var doc struct {
+		Statement []struct {
+			Action []string
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not a policy document: %v\n%s", err, out.String())
+	}
+	if len(doc.Statement) != 1 || !strings.Contains(strings.Join(doc.Statement[0].Action, " "), "iam:GetAccountPasswordPolicy") {
+		t.Errorf("want one read-only statement with iam:GetAccountPasswordPolicy:\n%s", out.String())
+	}
+}

@@ -171,7 +171,7 @@ const (
 	// DemoOrgRole is the audit role of the demo organization's accounts.
 	DemoOrgRole = "SecPillarAudit"
 	// DemoMemberID and DemoMember2ID are members with the audit role.
-	DemoMemberID  = "210987654321"
+	DemoMemberID  = "234567890123"
 	DemoMember2ID = "345678901234"
 	// DemoDeniedID is a member without the audit role: AssumeRole is
 	// denied.

@@ -7,8 +7,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
@@ -111,5 +113,49 @@ func TestListAccountsPaginates(t *testing.T) {
 	_, err = organizations.NewFromConfig(members[0].Config()).ListAccounts(ctx, &organizations.ListAccountsInput{})
 	if !awserr.IsAccessDenied(err) {
 		t.Errorf("from a member: err = %v, want access denied", err)
+	}
+}
+
+// Calls of every protocol (query, JSON, REST-XML) signed with a member's
+// assumed-role credentials reach the member.
+func TestOrgConfigRoutesEveryProtocol(t *testing.T) {
+	ctx := context.Background()
+	root, member := fakeaws.New("111111111111"), fakeaws.New("222222222222")
+	member.AddAuditRole("SecPillarAudit", root.ID, "")
+	member.Regions = member.Regions[:1]
+	member.S3.Bucket("member-bucket", "us-east-1")
+	root.S3.Bucket("root-bucket", "us-east-1")
+	cfg := assumed(fakeaws.OrgConfig(root, member), member.ID, "SecPillarAudit", "")
+
+	regions, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(regions.Regions); n != 1 {
+		t.Errorf("EC2: %d Regions, want the member's 1", n)
+	}
+	buckets, err := s3.NewFromConfig(cfg).ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(buckets.Buckets) != 1 || aws.ToString(buckets.Buckets[0].Name) != "member-bucket" {
+		t.Errorf("S3: buckets %+v, want the member's", buckets.Buckets)
+	}
+	if n := root.CallCount("EC2", "") + root.CallCount("S3", ""); n != 0 {
+		t.Errorf("root answered %d EC2/S3 calls", n)
+	}
+}
+
+// Credentials for an account OrgConfig does not know are refused, as AWS
+// refuses a token it did not issue.
+func TestOrgConfigUnknownAssumedAccount(t *testing.T) {
+	root := fakeaws.New("111111111111")
+	cfg := fakeaws.OrgConfig(root)
+	cfg.Credentials = aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: fakeaws.AssumedKeyID("999999999999"), SecretAccessKey: "x", SessionToken: "y"}, nil
+	}))
+	_, err := sts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if got := awserr.Code(err); got != "InvalidClientTokenId" {
+		t.Errorf("code %q (%v), want InvalidClientTokenId", got, err)
 	}
 }

@@ -17,10 +17,15 @@ func (f *STS) GetAccessKeyInfo(ctx context.Context, in *sts.GetAccessKeyInfoInpu
 	if len(id) < 16 || len(id) > 128 || !(strings.HasPrefix(id, "AKIA") || strings.HasPrefix(id, "ASIA")) {
 		return nil, apiError("ValidationError", "1 validation error detected: Value at 'accessKeyId' failed to satisfy constraint")
 	}
-	owner := f.acct.ID
-	if !f.acct.ownsKey(id) {
+	f.acct.mu.Lock()
+	owner, mine := f.acct.ID, f.acct.ownsKeyLocked(id)
+	f.acct.mu.Unlock()
+	if !mine {
 		for lid, l := range f.acct.Linked {
-			if l.ownsKey(id) {
+			l.mu.Lock()
+			theirs := l.ownsKeyLocked(id)
+			l.mu.Unlock()
+			if theirs {
 				owner = lid
 				break
 			}
@@ -29,10 +34,9 @@ func (f *STS) GetAccessKeyInfo(ctx context.Context, in *sts.GetAccessKeyInfoInpu
 	return &sts.GetAccessKeyInfoOutput{Account: aws.String(owner)}, nil
 }
 
-// ownsKey reports whether a user of the account has the access key.
-func (a *Account) ownsKey(id string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+// ownsKeyLocked reports whether a user of the account has the access key;
+// the account's lock is held.
+func (a *Account) ownsKeyLocked(id string) bool {
 	for _, u := range a.IAM.Users {
 		for _, k := range u.AccessKeys {
 			if aws.ToString(k.AccessKeyId) == id {

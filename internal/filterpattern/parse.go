@@ -120,6 +120,7 @@ type SyntaxError struct {
 	Msg    string
 }
 
+// Error says where the pattern went wrong.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("filterpattern: at offset %d: %s", e.Offset, e.Msg)
 }
@@ -411,6 +412,7 @@ func (s Selector) String() string {
 	return b.String()
 }
 
+// String renders the value quoted (or as %regex%).
 func (v Value) String() string {
 	if v.Regex {
 		return "%" + v.Text + "%"
@@ -418,7 +420,10 @@ func (v Value) String() string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v.Text) + `"`
 }
 
-func (n *Or) String() string  { return join(n.Terms, " || ") }
+// String renders the terms, each in parentheses, joined by ||.
+func (n *Or) String() string { return join(n.Terms, " || ") }
+
+// String renders the terms, each in parentheses, joined by &&.
 func (n *And) String() string { return join(n.Terms, " && ") }
 
 func join(terms []Node, sep string) string {
@@ -429,8 +434,10 @@ func join(terms []Node, sep string) string {
 	return strings.Join(parts, sep)
 }
 
+// String renders the comparison as selector, operator and quoted value.
 func (n *Comparison) String() string {
 	return n.Selector.String() + " " + string(n.Op) + " " + n.Value.String()
 }
 
+// String renders the test as selector and keyword.
 func (n *Test) String() string { return n.Selector.String() + " " + string(n.Kind) }
