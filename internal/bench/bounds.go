@@ -242,6 +242,18 @@ func boundFor(service, op string, regions []string, d Data, fakePage int, p fake
 	return b
 }
 
+// capPerResource lowers a per-resource bound to the calls made when a
+// check reads a sub-document for only some resources (an ACL only where
+// Block Public Access does not neutralise it): the bound is for the data
+// actually read, which is at most one call per resource.
+func capPerResource(b Bound, calls int) Bound {
+	if strings.HasSuffix(b.Formula, "(no bulk read)") && calls < b.Calls {
+		b.Formula = fmt.Sprintf("%d of %s", calls, b.Formula)
+		b.Calls = calls
+	}
+	return b
+}
+
 func boundOnly(service, op string, regions []string, d Data, fakePage int) Bound {
 	perRegion := func(family, formula string, n func(RegionData) int, awsMax int) Bound {
 		page := pageOf(awsMax, fakePage)
@@ -360,7 +372,7 @@ func Costs(calls []fakeaws.Call, d Data, fakePage int, p fakeaws.SyntheticParams
 		if globalService(k.svc) {
 			rs = rs[:1]
 		}
-		b := boundFor(k.svc, k.op, rs, d, fakePage, p)
+		b := capPerResource(boundFor(k.svc, k.op, rs, d, fakePage, p), n)
 		sc := bySvc[k.svc]
 		if sc == nil {
 			sc = &ServiceCost{Service: k.svc}

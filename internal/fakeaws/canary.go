@@ -16,8 +16,8 @@ const CanaryPrefix = "CANARY-SECRET-"
 // that none of them leaks into findings, errors or reports. Its Rewrite
 // method is an Account.Rewrite; it is safe for concurrent use.
 //
-// A field is planted when it holds a string (or *string, or a string map
-// value) and its name (or map key) names a secret: Password, Passphrase,
+// A field is planted when it is a string (or *string, nil or not, or a
+// string map value) and its name (or map key) names a secret: Password, Passphrase,
 // Secret..., PrivateKey, SessionToken and any other ...Token except the
 // pagination tokens, Credentials, UserData, ParameterValue; every value of
 // an environment-variable map (a field named Variables or Environment);
@@ -56,11 +56,14 @@ func (c *Canary) Rewrite(call Call, out any) any {
 			} else if name == "Endpoint" && strings.HasPrefix(v.String(), "http") {
 				v.SetString("https://alerts:" + c.next(call, path) + "@hooks.example.com/notify")
 			}
-		case v.Kind() == reflect.Pointer && v.Type().Elem() == reflect.TypeOf("") && !v.IsNil():
+		case v.Kind() == reflect.Pointer && v.Type().Elem() == reflect.TypeOf("") && parent.IsValid():
+			// A secret field is planted even when the fake left it nil
+			// (UserData of a launch template, a stack parameter's value):
+			// a leak must not depend on the demo's data.
 			if canaryName(name) || env {
 				s := c.next(call, path)
 				v.Set(reflect.ValueOf(&s))
-			} else if name == "Endpoint" && strings.HasPrefix(v.Elem().String(), "http") {
+			} else if name == "Endpoint" && !v.IsNil() && strings.HasPrefix(v.Elem().String(), "http") {
 				s := "https://alerts:" + c.next(call, path) + "@hooks.example.com/notify"
 				v.Set(reflect.ValueOf(&s))
 			}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -50,6 +52,18 @@ func TestCanaryPlantsSecretsOnly(t *testing.T) {
 // and asserts that no canary appears anywhere.
 func TestSecretCanary(t *testing.T) {
 	e := newEnv(demo)
+	// Resources that carry secrets in the outputs the checks read: a
+	// launch template with user data, a stack with a password parameter, an
+	// alarm topic with a webhook subscriber. The canary replaces the values.
+	for _, r := range e.acct.EnabledRegions() {
+		e.acct.EC2.Region(r).AddLaunchTemplate("canary-template", &ec2types.ResponseLaunchTemplateData{
+			UserData:        aws.String("IyEvYmluL3NoCmV4cG9ydCBEQl9QQVNTV09SRD1odW50ZXIy"),
+			MetadataOptions: &ec2types.LaunchTemplateInstanceMetadataOptions{HttpTokens: ec2types.LaunchTemplateHttpTokensStateOptional},
+		})
+		e.acct.CloudFormation.AddStack(r, cfntypes.Stack{StackName: aws.String("canary-stack"), StackStatus: cfntypes.StackStatusCreateComplete,
+			Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("DBPassword"), ParameterValue: aws.String("hunter2")}}})
+		e.acct.SNS.AddTopic(r, "canary-alerts", "https://alerts:hunter2@hooks.example.com/notify")
+	}
 	can := &fakeaws.Canary{}
 	e.acct.Rewrite = can.Rewrite
 	var progress bytes.Buffer
@@ -89,6 +103,9 @@ func TestSecretCanary(t *testing.T) {
 	}
 	if s := all.String(); strings.Contains(s, fakeaws.CanaryPrefix) {
 		t.Errorf("a canary secret leaked into findings, errors, progress or remediation plans:\n%s", excerpt(s))
+	}
+	if can.Count() == 0 {
+		t.Error("no canary was planted: no output the catalogue reads carries a secret field, so this test proves nothing")
 	}
 	t.Logf("%d canaries planted, %d dry-run remediations; sites: %v", can.Count(), remediations, can.Planted())
 }

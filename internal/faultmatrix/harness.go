@@ -98,13 +98,27 @@ func FastRetry(optFns ...func(*retry.StandardOptions)) func(*aws.Config) {
 // account-wide controls).
 type TaskKey struct{ Control, Region string }
 
-// FindingKey names one finding.
+// FindingKey names one finding. Resource is the last segment of the
+// resource's ID (the bucket, key, group or trail name after the last ':'
+// or '/'), so that a finding whose ARN lost its account field to a nil
+// owner ID is still matched with its clean twin.
 type FindingKey struct {
 	Control, Region, Resource string
 }
 
 func keyOf(f secpillar.Finding) FindingKey {
-	return FindingKey{f.Control, f.Resource.Region, f.Resource.ID}
+	id := f.Resource.ID
+	if f.Resource.Type != secpillar.AccountResourceType {
+		id = lastSegment(id)
+	}
+	return FindingKey{f.Control, f.Resource.Region, id}
+}
+
+func lastSegment(id string) string {
+	if i := strings.LastIndexAny(id, "/:"); i >= 0 && i < len(id)-1 {
+		return id[i+1:]
+	}
+	return id
 }
 
 // errorTasks returns the tasks a report shows as ERROR. Run puts the Region
@@ -211,9 +225,12 @@ type CallRecord struct {
 // call log: a fault's Respond uses it to pass the calls it does not change
 // through. It applies the fake's Region rules.
 func Forward(acct *fakeaws.Account, ctx context.Context, params any) (any, error) {
-	service := awsmiddleware.GetServiceID(ctx)
-	op := awsmiddleware.GetOperationName(ctx)
-	region := awsmiddleware.GetRegion(ctx)
+	return ForwardAs(acct, ctx, awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), awsmiddleware.GetRegion(ctx), params)
+}
+
+// ForwardAs answers service.op in region from the fake directly, like
+// Forward, for calls a test makes itself (another writer, a read-back).
+func ForwardAs(acct *fakeaws.Account, ctx context.Context, service, op, region string, params any) (any, error) {
 	if region == "" {
 		region = fakeaws.DefaultRegion
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/catalogue"
+	"github.com/secpillar/secpillar/internal/bench"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
@@ -39,7 +40,34 @@ var knownIssues = map[string]string{
 	// explicit Regions against DescribeRegions (skip not-opted-in ones into
 	// SkippedRegions), or treats these codes as RegionDisabled when the
 	// task's Region is not enabled.
-	"TestOptInRegionNamedExplicitly": "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
+	// Owner: infrastructure (sg.go, sg_default.go). A security group whose
+	// GroupName is nil is taken for a non-default group (aws.ToString gives
+	// ""), so infrastructure.default-sg-closed silently drops the default
+	// group's FAIL: "rule zero: infrastructure.default-sg-closed us-east-1
+	// sg-00000000000000001: clean FAIL, faulted missing (the finding was
+	// lost without an error for its control)". Fix: a nil GroupName (and
+	// GroupId / SecurityGroupArn, dereferenced with * at sg.go:222) is an
+	// error naming the field.
+	"TestNilFieldsInEveryOutput/one/EC2.DescribeSecurityGroups:SecurityGroups[].GroupName": "nil GroupName drops the default group's FAIL (infrastructure: sg.go / sg_default.go)",
+	"TestNilFieldsInEveryOutput/all/EC2.DescribeSecurityGroups:SecurityGroups[].GroupName": "nil GroupName drops the default group's FAIL (infrastructure: sg.go / sg_default.go)",
+	// Owner: dataprotection (kms.go:201). A KeySpec or Origin value the SDK
+	// does not know ("FUTURE_VALUE") makes dataprotection.kms-key-rotation
+	// report NOT_APPLICABLE for a key that failed: "rule zero:
+	// dataprotection.kms-key-rotation us-east-1 0a115ade-...: clean FAIL,
+	// faulted NOT_APPLICABLE". Fix: an unknown KeySpec / Origin / KeyState /
+	// KeyManager is an error naming the value (compare with Values()).
+	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.Origin":  "unknown Origin turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
+	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.KeySpec": "unknown KeySpec turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
+	// Owner: dataprotection (s3_transport.go). Another writer adds a
+	// statement right after RemediateS3BucketDenyInsecureTransport reads
+	// the bucket policy; the remediation writes from its stale read and the
+	// statement is gone, with outcome CHANGED: "outcome CHANGED but the
+	// statement another writer added between the read and the write was
+	// dropped". S3 has no conditional PutBucketPolicy: re-read just before
+	// the write and recompute when the policy changed since the first read
+	// (and say in Notes that a write racing the last read can still be lost).
+	"TestBucketPolicyChangedBetweenReadAndWrite": "the bucket policy merge writes from a stale read and drops a concurrent statement (dataprotection: s3_transport.go)",
+	"TestOptInRegionNamedExplicitly":             "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
 }
 
 func skipKnown(t *testing.T) {
@@ -85,14 +113,27 @@ var clean = struct {
 	paged   map[string]reflect.Type // "Service.Operation" -> output type, for paginated outputs
 }{}
 
-// demo returns the demo account with a credential report that is ready at
-// once (the polling itself is TestStuckCredentialReport's business), so
-// that the hundreds of runs of the matrix stay fast.
+// demo returns the demo account with a credential report and stack drift
+// detections that are ready at once (polling is TestStuckCredentialReport's
+// business), so that the hundreds of runs of the matrix stay fast.
+//
+// Kinds of resource the demo seeders do not make yet are added by
+// bench.Fill (a few of each, some non-compliant), so that every domain's
+// checks have data to lose.
 func demo() *fakeaws.Account {
 	a := fakeaws.Demo()
 	a.IAM.ReportReadyAfter = -1
+	for _, r := range a.EnabledRegions() {
+		for _, st := range a.CloudFormation.Region(r).Stacks {
+			st.DriftPolls = 0 // drift detection completes at once: no poll wait
+		}
+	}
+	bench.Fill(a, demoFill)
 	return a
 }
+
+var demoFill = fakeaws.SyntheticParams{Seed: 3, Users: 4, Roles: 3, Policies: 3, Buckets: 4, SecurityGroupsPerRegion: 3, RulesPerGroup: 2,
+	NACLsPerRegion: 2, VolumesPerRegion: 2, SnapshotsPerRegion: 2, KeysPerRegion: 2, Distributions: 2}
 
 func cleanDemo(t *testing.T) (secpillar.Report, map[TaskKey][]CallRecord) {
 	t.Helper()
@@ -354,13 +395,6 @@ func TestAccessDeniedOnOneResource(t *testing.T) {
 			reportViolations(t, Compare(cleanRep, rep, e.scopes, CompareOptions{}))
 		})
 	}
-}
-
-func lastSegment(id string) string {
-	if i := strings.LastIndexAny(id, "/:"); i >= 0 {
-		return id[i+1:]
-	}
-	return id
 }
 
 func TestOptInRegionIsSkipped(t *testing.T) {
@@ -644,11 +678,16 @@ func TestNilFieldsInEveryOutput(t *testing.T) {
 	if len(ptrs)+len(slices) == 0 {
 		t.Skip("the catalogue reads no output field")
 	}
+	ptrs, slices = sample(ptrs), sample(slices)
 	// Every pointer, map and interface field, in every element (all) and
 	// in the first element only (one): no panic, and nothing that failed
 	// passes, nothing is lost.
 	for _, site := range ptrs {
-		for _, mode := range []string{"all", "one"} {
+		modes := []string{"all"}
+		if strings.Contains(site.Path, "[]") {
+			modes = append(modes, "one") // one element of a list
+		}
+		for _, mode := range modes {
 			t.Run(mode+"/"+site.String(), func(t *testing.T) {
 				t.Parallel()
 				skipKnown(t)
@@ -693,6 +732,7 @@ func TestUnknownEnumValues(t *testing.T) {
 	if len(enums) == 0 {
 		t.Skip("the catalogue reads no enum field")
 	}
+	enums = sample(enums)
 	for _, site := range enums {
 		t.Run(site.String(), func(t *testing.T) {
 			t.Parallel()
@@ -707,6 +747,21 @@ func TestUnknownEnumValues(t *testing.T) {
 			reportViolations(t, Compare(cleanRep, rep, e.scopes, CompareOptions{}))
 		})
 	}
+}
+
+// sample keeps every site, or every third one with -short (one run of the
+// catalogue per site adds up as the catalogue grows).
+func sample(sites []fakeaws.FieldSite) []fakeaws.FieldSite {
+	if !testing.Short() {
+		return sites
+	}
+	var out []fakeaws.FieldSite
+	for i, s := range sites {
+		if i%3 == 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // failedFindings returns up to n FAIL findings per control that has a
