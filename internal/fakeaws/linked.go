@@ -193,6 +193,12 @@ func DemoOrganization() (aws.Config, *Account) {
 	members[0].AddAuditRole(DemoOrgRole, root.ID, "")
 	members[1].AddAuditRole(DemoOrgRole, root.ID, "")
 	members[3].AddAuditRole(DemoOrgRole, root.ID, "")
+	root.mu.Lock()
+	// The demo account lists organization members of its own (for its
+	// cross-account trust findings) that no fake serves; the demo
+	// organization is exactly the accounts it links.
+	root.Organizations.Accounts = nil
+	root.mu.Unlock()
 	SeedOrganization(root, members...)
 	root.mu.Lock()
 	for i := range root.Organizations.Accounts {
