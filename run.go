@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -99,6 +100,7 @@ func Run(ctx context.Context, cfg aws.Config, controls []Control, optFns ...func
 		}
 	}
 	cfg = cfg.Copy()
+	cfg.APIOptions = append(cfg.APIOptions, PageGuard)
 	if !opts.FreshReads {
 		cfg.APIOptions = append(cfg.APIOptions, newReadCache().install)
 	}
@@ -290,7 +292,13 @@ type readCache struct {
 
 func newReadCache() *readCache { return &readCache{done: map[string]any{}} }
 
+// install puts the cache first in the Initialize step, but after the
+// middleware that older clients use to record the operation's service,
+// name and Region (newer clients record them before the stack runs).
 func (rc *readCache) install(st *middleware.Stack) error {
+	if _, ok := st.Initialize.Get("RegisterServiceMetadata"); ok {
+		return st.Initialize.Insert(rc, "RegisterServiceMetadata", middleware.After)
+	}
 	return st.Initialize.Add(rc, middleware.Before)
 }
 
@@ -304,18 +312,19 @@ func sharedRead(op string) bool {
 
 func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 	op := awsmiddleware.GetOperationName(ctx)
-	if !sharedRead(op) || ctx.Value(freshKey{}) != nil {
+	region := awsmiddleware.GetRegion(ctx)
+	if !sharedRead(op) || ctx.Value(freshKey{}) != nil || region == "" {
 		return next.HandleInitialize(ctx, in)
 	}
 	params, err := json.Marshal(in.Parameters)
 	if err != nil {
 		return next.HandleInitialize(ctx, in)
 	}
-	key := awsmiddleware.GetServiceID(ctx) + "|" + awsmiddleware.GetRegion(ctx) + "|" + op + "|" + string(params)
+	key := awsmiddleware.GetServiceID(ctx) + "|" + region + "|" + op + "|" + string(params)
 	rc.mu.Lock()
 	if v, ok := rc.done[key]; ok {
 		rc.mu.Unlock()
-		return middleware.InitializeOutput{Result: v}, middleware.Metadata{}, nil
+		return middleware.InitializeOutput{Result: shallowCopy(v)}, middleware.Metadata{}, nil
 	}
 	rc.mu.Unlock()
 	var md middleware.Metadata
@@ -333,5 +342,18 @@ func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.Initial
 	if err != nil {
 		return middleware.InitializeOutput{}, md, err
 	}
-	return middleware.InitializeOutput{Result: v}, md, nil
+	return middleware.InitializeOutput{Result: shallowCopy(v)}, md, nil
+}
+
+// shallowCopy returns a copy of the struct an output pointer points to, so
+// that each caller owns the top-level value (the SDK writes ResultMetadata
+// into it). Nested slices and pointers stay shared and must not be mutated.
+func shallowCopy(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return v
+	}
+	cp := reflect.New(rv.Elem().Type())
+	cp.Elem().Set(rv.Elem())
+	return cp.Interface()
 }

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -92,4 +93,48 @@ func ExampleControls() {
 	// Output:
 	// identity.root-mfa-enabled PASS
 	// identity.password-policy FAIL
+}
+
+func ExampleCheckConsoleUsersMFA() {
+	acct := fakeaws.New("111122223333")
+	now := time.Now()
+	alice := acct.IAM.AddUser("alice", now.AddDate(-1, 0, 0))
+	alice.SetPassword(now.AddDate(0, -1, 0), nil) // a console password, no MFA
+	acct.IAM.AddUser("deploy-bot", now.AddDate(-1, 0, 0))
+
+	// The check generates the credential report and waits for it.
+	fs, err := identity.CheckConsoleUsersMFA(context.Background(), iam.NewFromConfig(acct.Config()))
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	for _, f := range fs {
+		fmt.Println(f.Resource.ID, f.Status)
+	}
+	// Output:
+	// arn:aws:iam::111122223333:user/alice FAIL
+	// arn:aws:iam::111122223333:user/deploy-bot NOT_APPLICABLE
+}
+
+func ExampleRemediateAccessKeysRotated() {
+	acct := fakeaws.New("111122223333")
+	now := time.Now()
+	bot := acct.IAM.AddUser("deploy-bot", now.AddDate(-2, 0, 0))
+	bot.AddAccessKey("AKIAEXAMPLEOLD000001", iamtypes.StatusTypeActive, now.AddDate(-1, 0, 0), nil)
+	bot.AddAccessKey("AKIAEXAMPLENEW000001", iamtypes.StatusTypeActive, now.AddDate(0, 0, -5), nil)
+
+	rem, err := identity.RemediateAccessKeysRotated(context.Background(), iam.NewFromConfig(acct.Config()),
+		[]string{"deploy-bot"}, identity.UserCredentialOptions{}, func(o *secpillar.RemediateOptions) { o.MaxResources = 10 })
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(rem.Outcome)
+	for _, k := range bot.AccessKeys {
+		fmt.Println(aws.ToString(k.AccessKeyId), k.Status)
+	}
+	// Output:
+	// CHANGED
+	// AKIAEXAMPLEOLD000001 Inactive
+	// AKIAEXAMPLENEW000001 Active
 }

@@ -2,8 +2,13 @@ package identity
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
@@ -27,3 +32,33 @@ func respond(acct *fakeaws.Account, service, op string, out any, err error) {
 func days(n int) time.Time { return now.AddDate(0, 0, -n) }
 
 func ptr[T any](v T) *T { return &v }
+
+// demoAccount is the demo account on the test clock, with reports that
+// complete at once and ListAccounts answered (the report helper fakes it
+// in its own file).
+func demoAccount() *fakeaws.Account {
+	acct := fakeaws.Demo()
+	acct.Now = func() time.Time { return now }
+	acct.IAM.ReportReadyAfter = -1
+	return acct
+}
+
+// statuses renders findings as "name=STATUS", name being the last path
+// element of the resource ID ("account" for account-level findings).
+func statuses(fs []secpillar.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		name := f.Resource.ID[strings.LastIndex(f.Resource.ID, "/")+1:]
+		if f.Resource.Type == secpillar.AccountResourceType {
+			name = "account"
+		}
+		out = append(out, name+"="+string(f.Status))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// badReport answers GetCredentialReport with content, as IAM might send it.
+func badReport(acct *fakeaws.Account, out *iam.GetCredentialReportOutput) {
+	respond(acct, "IAM", "GetCredentialReport", out, nil)
+}

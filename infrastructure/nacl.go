@@ -124,6 +124,7 @@ func (n naclEntry) matches(protocol string, port int32) bool {
 	return n.protocol == protocol && port >= n.from && port <= n.to
 }
 
+// String renders the entry as "rule 100 allow tcp 22 from 0.0.0.0/0".
 func (n naclEntry) String() string {
 	action := "deny"
 	if n.allow {

@@ -14,6 +14,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/awserr"
 )
 
 // SecurityGroupResourceType is the resource type of security group
@@ -79,6 +80,11 @@ type SecurityGroupAdminPortsOptions struct {
 type SecurityGroupHighRiskPortsOptions struct {
 	// Ports replaces DefaultHighRiskPorts when set.
 	Ports []int32
+	// AuthorizedPorts, when set, turns the check around (Security Hub
+	// EC2.18): any internet ingress over TCP or UDP (or all traffic) to a
+	// port outside this list fails, and Ports is ignored. Use {80, 443}
+	// for EC2.18's default.
+	AuthorizedPorts []int32
 }
 
 // sgRule is a security group rule reduced to what reachability needs.
@@ -176,6 +182,7 @@ func (p sgRule) opens(want []int32) []int32 {
 	return out
 }
 
+// String renders the rule as "tcp 22 from 0.0.0.0/0".
 func (p sgRule) String() string {
 	ports := ""
 	switch {
@@ -215,6 +222,9 @@ func listGroups(ctx context.Context, api SecurityGroupsAPI) ([]sgGroup, error) {
 		for _, g := range page.SecurityGroups {
 			if g.GroupId == nil {
 				return nil, errors.New("infrastructure: list security groups: a group has no GroupId")
+			}
+			if g.GroupName == nil {
+				return nil, fmt.Errorf("infrastructure: list security groups: group %s has no GroupName", *g.GroupId)
 			}
 			if g.SecurityGroupArn == nil {
 				return nil, fmt.Errorf("infrastructure: list security groups: group %s has no SecurityGroupArn", *g.GroupId)
@@ -276,8 +286,12 @@ func readRegionRules(ctx context.Context, api SecurityGroupPortsAPI) (regionRule
 		return regionRules{}, err
 	}
 	rr := regionRules{groups: groups, rules: map[string][]sgRule{}}
+	listed := make(map[string]bool, len(groups))
+	for _, g := range groups {
+		listed[g.id] = true
+	}
 	for _, r := range rules {
-		if _, seen := rr.rules[r.group]; !seen && !slices.ContainsFunc(groups, func(g sgGroup) bool { return g.id == r.group }) {
+		if _, seen := rr.rules[r.group]; !seen && !listed[r.group] {
 			ruleARN := ruleARNs[r.group]
 			rr.groups = append(rr.groups, sgGroup{id: r.group, arn: ec2ARN(regionOfARN(ruleARN), accountOfARN(ruleARN), "security-group", r.group)})
 		}
@@ -348,15 +362,24 @@ func checkGroupPorts(ctx context.Context, api SecurityGroupPortsAPI, control str
 	if err := validPorts(ports); err != nil {
 		return nil, err
 	}
+	return checkGroups(ctx, api, control, severity, portList(ports), what, func(rules []sgRule) ([]sgRule, string) {
+		bad, open := offending(rules, ports)
+		return bad, portList(open)
+	})
+}
+
+// checkGroups evaluates every group of the Region with eval, which
+// returns the offending rules and a rendering of what they open.
+func checkGroups(ctx context.Context, api SecurityGroupPortsAPI, control string, severity secpillar.Severity, checked, what string, eval func([]sgRule) ([]sgRule, string)) ([]secpillar.Finding, error) {
 	rr, err := readRegionRules(ctx, api)
 	if err != nil {
 		return nil, err
 	}
 	findings := make([]secpillar.Finding, 0, len(rr.groups))
 	for _, g := range rr.groups {
-		bad, open := offending(rr.rules[g.id], ports)
+		bad, open := eval(rr.rules[g.id])
 		f := secpillar.Finding{Control: control, Severity: severity, Resource: g.resource(), Evidence: map[string]string{
-			"group_id": g.id, "vpc_id": g.vpc, "checked_ports": portList(ports), "rules": strconv.Itoa(len(rr.rules[g.id])),
+			"group_id": g.id, "vpc_id": g.vpc, "checked_ports": checked, "rules": strconv.Itoa(len(rr.rules[g.id])),
 		}}
 		if len(bad) == 0 {
 			f.Status = secpillar.StatusPass
@@ -367,9 +390,9 @@ func checkGroupPorts(ctx context.Context, api SecurityGroupPortsAPI, control str
 			for i, r := range bad {
 				descr[i] = r.id + " (" + r.String() + ")"
 			}
-			f.Reason = fmt.Sprintf("The %s allows ingress from the internet to port(s) %s through rule(s) %s; revoke them or narrow their source to known ranges, prefix lists or groups.", g.label(), portList(open), strings.Join(descr, ", "))
+			f.Reason = fmt.Sprintf("The %s allows ingress from the internet to port(s) %s through rule(s) %s; revoke them or narrow their source to known ranges, prefix lists or groups.", g.label(), open, strings.Join(descr, ", "))
 			f.Evidence["open_rules"] = strings.Join(ruleIDs(bad), ",")
-			f.Evidence["open_ports"] = portList(open)
+			f.Evidence["open_ports"] = open
 		}
 		findings = append(findings, f)
 	}
@@ -408,11 +431,50 @@ func CheckSecurityGroupHighRiskPorts(ctx context.Context, api SecurityGroupPorts
 	for _, fn := range optFns {
 		fn(&o)
 	}
+	if len(o.AuthorizedPorts) > 0 {
+		if err := validPorts(o.AuthorizedPorts); err != nil {
+			return nil, err
+		}
+		allowed := o.AuthorizedPorts
+		return checkGroups(ctx, api, ControlSGNoHighRiskPortsOpen, secpillar.SeverityHigh, "all but "+portList(allowed), "ports other than "+portList(allowed),
+			func(rules []sgRule) ([]sgRule, string) { return outsideAuthorized(rules, allowed) })
+	}
 	ports := o.Ports
 	if len(ports) == 0 {
 		ports = DefaultHighRiskPorts
 	}
 	return checkGroupPorts(ctx, api, ControlSGNoHighRiskPortsOpen, secpillar.SeverityHigh, ports, "high-risk ports")
+}
+
+// outsideAuthorized returns the internet ingress rules (TCP, UDP or all
+// traffic) that reach a port outside allowed, and their port ranges.
+func outsideAuthorized(rules []sgRule, allowed []int32) ([]sgRule, string) {
+	var bad []sgRule
+	var ranges []string
+	for _, r := range rules {
+		if r.egress || !r.internet || (!r.portBased && !r.allPorts) {
+			continue
+		}
+		from, to := r.from, r.to
+		if r.protocol == "-1" {
+			from, to = 0, 65535
+		}
+		inside := 0
+		for _, p := range allowed {
+			if p >= from && p <= to {
+				inside++
+			}
+		}
+		if int(to-from)+1 > inside {
+			bad = append(bad, r)
+			if from == to {
+				ranges = append(ranges, strconv.Itoa(int(from)))
+			} else {
+				ranges = append(ranges, fmt.Sprintf("%d-%d", from, to))
+			}
+		}
+	}
+	return bad, strings.Join(ranges, ",")
 }
 
 // RemediateSecurityGroupAdminPorts revokes exactly the ingress rules of
@@ -461,46 +523,53 @@ func revokeOpenRules(ctx context.Context, api SecurityGroupIngressRemediationAPI
 	if err := validPorts(ports); err != nil {
 		return secpillar.Remediation{}, err
 	}
-	rules, groupARN, err := groupRules(ctx, api, groupID)
-	if err != nil {
-		return secpillar.Remediation{}, err
-	}
-	res := secpillar.Resource{Type: SecurityGroupResourceType, ID: groupARN, Region: regionOfARN(groupARN), Account: accountOfARN(groupARN)}
-	if len(rules) == 0 {
-		res.ID = groupID // no rule ARN to learn the Region and account from
-	}
-	rem := secpillar.Remediation{Control: control, Resource: res}
-	bad, _ := offending(rules, ports)
-	if len(bad) == 0 {
-		rem.Outcome = secpillar.OutcomeCompliant
-		return rem, nil
-	}
-	if len(bad) > opts.Limit() {
-		return rem, &secpillar.TooManyResourcesError{Control: control, Count: len(bad), Max: opts.Limit()}
-	}
-	var undo []string
-	for _, r := range bad {
-		rem.Changes = append(rem.Changes, secpillar.Change{Resource: res, Action: "ec2:RevokeSecurityGroupIngress", Field: "ingress rule " + r.id, Before: r.String(), After: "revoked"})
-		undo = append(undo, r.String())
-	}
-	rem.Undo = fmt.Sprintf("Authorize the revoked ingress of %s again with ec2:AuthorizeSecurityGroupIngress: %s.", groupID, strings.Join(undo, "; "))
-	rem.Notes = []string{"Revoking a rule does not cut connections that are already tracked; they end when they go idle."}
-	if opts.DryRun {
-		rem.Outcome = secpillar.OutcomePlanned
-		return rem, nil
-	}
-	if _, err := api.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(groupID), SecurityGroupRuleIds: ruleIDs(bad)}); err != nil {
-		return rem, fmt.Errorf("infrastructure: revoke open ingress rules of %s: %w", groupID, err)
-	}
-	after, _, err := groupRules(secpillar.FreshReads(ctx), api, groupID)
-	if err != nil {
-		return rem, fmt.Errorf("infrastructure: verify %s: %w", groupID, err)
-	}
-	rem.Outcome = secpillar.OutcomeChanged
-	for _, r := range after {
-		if slices.Contains(ruleIDs(bad), r.id) {
-			rem.Outcome = secpillar.OutcomeVerifyPending
+	fresh := secpillar.FreshReads(ctx)
+	for attempt := 0; ; attempt++ {
+		rules, groupARN, err := groupRules(fresh, api, groupID)
+		if err != nil {
+			return secpillar.Remediation{}, err
 		}
+		res := secpillar.Resource{Type: SecurityGroupResourceType, ID: groupARN, Region: regionOfARN(groupARN), Account: accountOfARN(groupARN)}
+		if len(rules) == 0 {
+			res.ID = groupID // no rule ARN to learn the Region and account from
+		}
+		rem := secpillar.Remediation{Control: control, Resource: res}
+		bad, _ := offending(rules, ports)
+		if len(bad) == 0 {
+			rem.Outcome = secpillar.OutcomeCompliant
+			return rem, nil
+		}
+		if len(bad) > opts.Limit() {
+			return rem, &secpillar.TooManyResourcesError{Control: control, Count: len(bad), Max: opts.Limit()}
+		}
+		var undo []string
+		for _, r := range bad {
+			rem.Changes = append(rem.Changes, secpillar.Change{Resource: res, Action: "ec2:RevokeSecurityGroupIngress", Field: "ingress rule " + r.id, Before: r.String(), After: "revoked"})
+			undo = append(undo, r.String())
+		}
+		rem.Undo = fmt.Sprintf("Authorize the revoked ingress of %s again with ec2:AuthorizeSecurityGroupIngress: %s.", groupID, strings.Join(undo, "; "))
+		rem.Notes = []string{"Revoking a rule does not cut connections that are already tracked; they end when they go idle."}
+		if opts.DryRun {
+			rem.Outcome = secpillar.OutcomePlanned
+			return rem, nil
+		}
+		_, err = api.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(groupID), SecurityGroupRuleIds: ruleIDs(bad)})
+		if awserr.IsCode(err, "InvalidSecurityGroupRuleId.NotFound") && attempt == 0 {
+			continue // a rule went away since the read (AWS revokes all or nothing): read again
+		}
+		if err != nil {
+			return rem, fmt.Errorf("infrastructure: revoke open ingress rules of %s: %w", groupID, err)
+		}
+		after, _, err := groupRules(fresh, api, groupID)
+		if err != nil {
+			return rem, fmt.Errorf("infrastructure: verify %s: %w", groupID, err)
+		}
+		rem.Outcome = secpillar.OutcomeChanged
+		for _, r := range after {
+			if slices.Contains(ruleIDs(bad), r.id) {
+				rem.Outcome = secpillar.OutcomeVerifyPending
+			}
+		}
+		return rem, nil
 	}
-	return rem, nil
 }

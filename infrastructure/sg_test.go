@@ -160,9 +160,14 @@ func TestCheckSecurityGroupAdminPortsErrors(t *testing.T) {
 		}, "malformed CIDR"},
 		{"nil group ARN", func(a *fakeaws.Account) {
 			a.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeSecurityGroups", Respond: func(context.Context, any) (any, error) {
-				return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: []ec2types.SecurityGroup{{GroupId: aws.String("sg-1")}}}, nil
+				return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: []ec2types.SecurityGroup{{GroupId: aws.String("sg-1"), GroupName: aws.String("g")}}}, nil
 			}})
 		}, "no SecurityGroupArn"},
+		{"nil group name", func(a *fakeaws.Account) {
+			a.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeSecurityGroups", Respond: func(context.Context, any) (any, error) {
+				return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: []ec2types.SecurityGroup{{GroupId: aws.String("sg-1"), SecurityGroupArn: aws.String("arn:aws:ec2:us-east-1:1:security-group/sg-1")}}}, nil
+			}})
+		}, "no GroupName"},
 		{"repeated token", func(a *fakeaws.Account) {
 			a.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeSecurityGroupRules", Respond: func(context.Context, any) (any, error) {
 				return &ec2.DescribeSecurityGroupRulesOutput{NextToken: aws.String("same")}, nil
@@ -241,6 +246,14 @@ func TestCheckSecurityGroupHighRiskPorts(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]string{"web": "FAIL 80 (1 rules)", "mysql": "PASS", "mysql-private": "PASS"}, verdicts(t, acct, "us-east-1", fs)); diff != "" {
 		t.Errorf("custom list (-want +got):\n%s", diff)
+	}
+	// EC2.18 mode: only 80 and 443 may be open to the internet.
+	fs, err = CheckSecurityGroupHighRiskPorts(context.Background(), c, func(o *SecurityGroupHighRiskPortsOptions) { o.AuthorizedPorts = []int32{80, 443} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{"web": "PASS", "mysql": "FAIL 3306 (1 rules)", "mysql-private": "PASS"}, verdicts(t, acct, "us-east-1", fs)); diff != "" {
+		t.Errorf("authorized ports (-want +got):\n%s", diff)
 	}
 	if _, err := CheckSecurityGroupHighRiskPorts(context.Background(), c, func(o *SecurityGroupHighRiskPortsOptions) { o.Ports = []int32{70000} }); err == nil {
 		t.Error("an out-of-range port was accepted")
@@ -364,3 +377,45 @@ func TestSecurityGroupAdminPortsAdapterRemediates(t *testing.T) {
 // cmpIgnoreSmithy lets cmp compare SDK structs, whose only unexported
 // field is an empty serialisation marker.
 var cmpIgnoreSmithy = cmp.Exporter(func(reflect.Type) bool { return true })
+
+// TestRemediateSecurityGroupAdminPortsRuleGoneMeanwhile: a rule is
+// revoked by someone else between the read and the write; AWS refuses the
+// whole request, and the remediation reads again and revokes the rest.
+func TestRemediateSecurityGroupAdminPortsRuleGoneMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	acct := fakeaws.New(testAccount)
+	ids := seedGroups(acct, "us-east-1", []sgSpec{{name: "ssh", rules: []ec2types.SecurityGroupRule{ingress("tcp", 22, 22, "0.0.0.0/0"), ingress("tcp", 3389, 3389, "::/0"), ingress("tcp", 443, 443, "0.0.0.0/0")}}})
+	first := *acct.EC2.Region("us-east-1").SecurityGroupRules[0].SecurityGroupRuleId
+	acct.Inject(fakeaws.Fault{Service: "EC2", Operation: "RevokeSecurityGroupIngress", FirstN: 1, Respond: func(ctx context.Context, params any) (any, error) {
+		if _, err := acct.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(ids["ssh"]), SecurityGroupRuleIds: []string{first}}); err != nil {
+			return nil, err
+		}
+		return acct.EC2.RevokeSecurityGroupIngress(ctx, params.(*ec2.RevokeSecurityGroupIngressInput))
+	}})
+	rem, err := RemediateSecurityGroupAdminPorts(ctx, ec2In(acct, "us-east-1"), ids["ssh"], nil)
+	if err != nil || rem.Outcome != secpillar.OutcomeChanged || len(rem.Changes) != 1 {
+		t.Fatalf("got %+v, %v", rem, err)
+	}
+	if n := len(acct.EC2.Region("us-east-1").SecurityGroupRules); n != 1 {
+		t.Errorf("%d rules left, want the HTTPS rule only", n)
+	}
+}
+
+func TestOutsideAuthorized(t *testing.T) {
+	rule := func(proto string, from, to int32) sgRule {
+		return sgRule{id: "r", protocol: proto, portBased: proto != "-1", allPorts: proto == "-1" || (from == 0 && to == 65535), from: from, to: to, internet: true}
+	}
+	tests := []struct {
+		rule sgRule
+		want string
+	}{
+		{rule("tcp", 443, 443), ""}, {rule("tcp", 80, 80), ""}, {rule("tcp", 80, 81), "80-81"}, {rule("tcp", 0, 65535), "0-65535"},
+		{rule("-1", 0, 0), "0-65535"}, {rule("udp", 53, 53), "53"}, {sgRule{id: "icmp", protocol: "icmp", internet: true}, ""},
+	}
+	for _, tt := range tests {
+		_, got := outsideAuthorized([]sgRule{tt.rule}, []int32{80, 443})
+		if got != tt.want {
+			t.Errorf("%+v: got %q, want %q", tt.rule, got, tt.want)
+		}
+	}
+}

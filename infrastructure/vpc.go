@@ -100,6 +100,7 @@ func contains(xs []string, s string) bool {
 
 // covers reports whether prefix a contains all of prefix b.
 func covers(a, b netip.Prefix) bool {
+	a, b = a.Masked(), b.Masked()
 	return a.Addr().Is4() == b.Addr().Is4() && a.Bits() <= b.Bits() && a.Contains(b.Addr())
 }
 

@@ -43,7 +43,7 @@ func (f *AccessAnalyzer) regionOf(ctx context.Context, optFns []func(*accessanal
 	return f.Region(name), name
 }
 
-// AddAnalyzer adds an ACTIVE account analyzer in a Region.
+// AddAnalyzer adds an analyzer of the given type and status in a Region.
 func (f *AccessAnalyzer) AddAnalyzer(region, name string, typ aatypes.Type, status aatypes.AnalyzerStatus, created time.Time) {
 	f.acct.mu.Lock()
 	defer f.acct.mu.Unlock()

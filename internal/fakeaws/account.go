@@ -72,6 +72,11 @@ type Account struct {
 	// Linked holds other accounts reachable by sts:AssumeRole, by ID.
 	Linked map[string]*Account
 
+	// Rewrite, when set, may change every successful output before it is
+	// returned (to plant canary secrets, or clear fields at random). It is
+	// called without any lock held and must be safe for concurrent use.
+	Rewrite func(c Call, out any) any
+
 	AccessAnalyzer *AccessAnalyzer
 	AccountSvc     *AccountService
 	AutoScaling    *AutoScaling
@@ -349,7 +354,11 @@ func (a *Account) Invoke(ctx context.Context, service, op, region string, params
 	if e := res[1].Interface(); e != nil {
 		return nil, e.(error)
 	}
-	return res[0].Interface(), nil
+	out := res[0].Interface()
+	if a.Rewrite != nil {
+		out = a.Rewrite(Call{Service: service, Operation: op, Region: region}, out)
+	}
+	return out, nil
 }
 
 // globalService reports whether a service answers whatever the Region

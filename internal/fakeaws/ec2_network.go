@@ -136,8 +136,27 @@ func sgNotFound(id string) error {
 // permissionsOf derives the IpPermissions of a group from its rules, one
 // permission per (protocol, from, to), as DescribeSecurityGroups shows them.
 func (r *EC2Region) permissionsOf(groupID string, egress bool) []ec2types.IpPermission {
+	return permissionsFrom(r.SecurityGroupRules, groupID, egress)
+}
+
+// rulesByGroup indexes rules by group ID for the groups in want.
+func rulesByGroup(rules []ec2types.SecurityGroupRule, want []ec2types.SecurityGroup) map[string][]ec2types.SecurityGroupRule {
+	m := make(map[string][]ec2types.SecurityGroupRule, len(want))
+	for _, g := range want {
+		m[aws.ToString(g.GroupId)] = nil
+	}
+	for _, rule := range rules {
+		id := aws.ToString(rule.GroupId)
+		if _, ok := m[id]; ok {
+			m[id] = append(m[id], rule)
+		}
+	}
+	return m
+}
+
+func permissionsFrom(rules []ec2types.SecurityGroupRule, groupID string, egress bool) []ec2types.IpPermission {
 	var perms []ec2types.IpPermission
-	for _, rule := range r.SecurityGroupRules {
+	for _, rule := range rules {
 		if aws.ToString(rule.GroupId) != groupID || aws.ToBool(rule.IsEgress) != egress {
 			continue
 		}
@@ -281,10 +300,11 @@ func (f *EC2) DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecuri
 	if err != nil {
 		return nil, err
 	}
+	byGroup := rulesByGroup(r.SecurityGroupRules, items)
 	for i := range items {
 		id := aws.ToString(items[i].GroupId)
-		items[i].IpPermissions = r.permissionsOf(id, false)
-		items[i].IpPermissionsEgress = r.permissionsOf(id, true)
+		items[i].IpPermissions = permissionsFrom(byGroup[id], id, false)
+		items[i].IpPermissionsEgress = permissionsFrom(byGroup[id], id, true)
 	}
 	return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: items, NextToken: next}, nil
 }

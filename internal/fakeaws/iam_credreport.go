@@ -85,8 +85,9 @@ func (f *IAM) GenerateCredentialReport(ctx context.Context, in *iam.GenerateCred
 }
 
 // GetCredentialReport returns the report as CSV, or
-// CredentialReportNotPresentException before one was generated and
-// CredentialReportNotReadyException while it is being generated.
+// CredentialReportNotPresentException before one was generated,
+// CredentialReportNotReadyException while it is being generated and
+// CredentialReportExpiredException once it is four hours old.
 func (f *IAM) GetCredentialReport(ctx context.Context, in *iam.GetCredentialReportInput, optFns ...func(*iam.Options)) (*iam.GetCredentialReportOutput, error) {
 	f.acct.mu.Lock()
 	defer f.acct.mu.Unlock()
@@ -95,6 +96,9 @@ func (f *IAM) GetCredentialReport(ctx context.Context, in *iam.GetCredentialRepo
 	}
 	if !f.advanceReportLocked() {
 		return nil, &iamtypes.CredentialReportNotReadyException{Message: aws.String("Credential report is being generated.")}
+	}
+	if f.acct.now().Sub(f.report.generated) >= reportValidity {
+		return nil, &iamtypes.CredentialReportExpiredException{Message: aws.String("Credential report is expired. Please call GenerateCredentialReport.")}
 	}
 	gen := f.report.generated
 	return &iam.GetCredentialReportOutput{

@@ -201,3 +201,15 @@ func (f *IAM) DeleteServerCertificate(ctx context.Context, in *iam.DeleteServerC
 	}
 	return nil, &iamtypes.NoSuchEntityException{Message: aws.String("The Server Certificate with name " + name + " cannot be found.")}
 }
+
+// GetUser returns one user (the caller when UserName is empty).
+func (f *IAM) GetUser(ctx context.Context, in *iam.GetUserInput, optFns ...func(*iam.Options)) (*iam.GetUserOutput, error) {
+	f.acct.mu.Lock()
+	defer f.acct.mu.Unlock()
+	u, err := f.callerUserLocked(aws.ToString(in.UserName))
+	if err != nil {
+		return nil, err
+	}
+	out := f.userOutLocked(u)
+	return &iam.GetUserOutput{User: &out}, nil
+}

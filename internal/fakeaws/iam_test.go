@@ -102,6 +102,18 @@ func TestIAMCredentialReportStates(t *testing.T) {
 		t.Errorf("alice row = %v", alice)
 	}
 
+	// Four hours later the report has expired; Generate builds a new one.
+	later := t0.Add(5 * time.Hour)
+	acct.Now = func() time.Time { return later }
+	_, err = c.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
+	var ex *iamtypes.CredentialReportExpiredException
+	if !errors.As(err, &ex) {
+		t.Fatalf("after four hours: want CredentialReportExpiredException, got %v", err)
+	}
+	if out, err := c.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{}); err != nil || out.State != iamtypes.ReportStateTypeStarted {
+		t.Fatalf("regenerate = %+v, %v; want STARTED", out, err)
+	}
+
 	// While a new report is generated, Get says it is not ready.
 	acct.IAM.ExpireCredentialReport()
 	if _, err := c.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{}); err != nil {

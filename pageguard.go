@@ -1,0 +1,104 @@
+package secpillar
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// PageGuard is an API option that turns two malformed pagination answers
+// into errors instead of silent data loss or an endless loop: a page that
+// says it is truncated but carries no marker, and a next token equal to
+// the one just sent. Run installs it; callers of the typed checks may add
+// it to their own config:
+//
+//	cfg.APIOptions = append(cfg.APIOptions, secpillar.PageGuard)
+func PageGuard(st *middleware.Stack) error {
+	return st.Initialize.Add(pageGuard{}, middleware.After)
+}
+
+type pageGuard struct{}
+
+func (pageGuard) ID() string { return "secpillar.pageGuard" }
+
+// Token field names of inputs and outputs across the SDK's paginated
+// operations.
+var (
+	inputTokenFields  = []string{"NextToken", "Marker", "ContinuationToken", "StartingToken"}
+	outputTokenFields = []string{"NextToken", "Marker", "NextMarker", "NextContinuationToken"}
+)
+
+func (pageGuard) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	out, md, err := next.HandleInitialize(ctx, in)
+	if err != nil {
+		return out, md, err
+	}
+	if perr := checkPage(in.Parameters, out.Result); perr != nil {
+		return out, md, fmt.Errorf("secpillar: %s.%s: %w", awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), perr)
+	}
+	return out, md, nil
+}
+
+// checkPage inspects an operation's input and output for malformed
+// pagination.
+func checkPage(params, result any) error {
+	ov := structOf(result)
+	if !ov.IsValid() {
+		return nil
+	}
+	var nextTok *string
+	for _, name := range outputTokenFields {
+		if s, ok := stringPtrField(ov, name); ok && s != nil && *s != "" {
+			nextTok = s
+			break
+		}
+	}
+	if t := ov.FieldByName("IsTruncated"); t.IsValid() {
+		truncated := false
+		switch t.Kind() {
+		case reflect.Bool:
+			truncated = t.Bool()
+		case reflect.Pointer:
+			truncated = !t.IsNil() && t.Elem().Kind() == reflect.Bool && t.Elem().Bool()
+		}
+		if truncated && nextTok == nil {
+			return fmt.Errorf("the page is marked truncated but carries no marker: refusing to treat the listing as complete")
+		}
+	}
+	if nextTok == nil {
+		return nil
+	}
+	iv := structOf(params)
+	if !iv.IsValid() {
+		return nil
+	}
+	for _, name := range inputTokenFields {
+		if s, ok := stringPtrField(iv, name); ok && s != nil && *s == *nextTok {
+			return fmt.Errorf("the service returned the same pagination token it was sent (%q): refusing to loop", *s)
+		}
+	}
+	return nil
+}
+
+func structOf(v any) reflect.Value {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}
+	}
+	return rv.Elem()
+}
+
+func stringPtrField(v reflect.Value, name string) (*string, bool) {
+	f := v.FieldByName(name)
+	if !f.IsValid() || f.Kind() != reflect.Pointer || f.Type().Elem().Kind() != reflect.String {
+		return nil, false
+	}
+	if f.IsNil() {
+		return nil, true
+	}
+	s := f.Elem().String()
+	return &s, true
+}
