@@ -259,6 +259,9 @@ func RemediateKMSKeyRotation(ctx context.Context, api KMSKeyRotationRemediationA
 		rem.Outcome = secpillar.OutcomeCompliant
 		return rem, nil
 	}
+	if k.state != kmstypes.KeyStateEnabled {
+		return rem, fmt.Errorf("dataprotection: key %s is %s: KMS turns rotation on only for enabled keys; enable the key first if it is still needed", k.arn, k.state)
+	}
 	rem.Changes = []secpillar.Change{{Resource: k.resource(), Action: "kms:EnableKeyRotation", Field: "KeyRotationEnabled", Before: "false", After: "true"}}
 	rem.Undo = "Turn rotation off with kms DisableKeyRotation; earlier key material is always kept, so nothing encrypted becomes unreadable."
 	if opts.DryRun {
