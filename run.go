@@ -329,6 +329,14 @@ func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.Initial
 	rc.mu.Unlock()
 	var md middleware.Metadata
 	v, err, _ := rc.group.Do(key, func() (any, error) {
+		// A call for the same key may have finished between the lookup
+		// above and this flight.
+		rc.mu.Lock()
+		if v, ok := rc.done[key]; ok {
+			rc.mu.Unlock()
+			return v, nil
+		}
+		rc.mu.Unlock()
 		out, m, err := next.HandleInitialize(ctx, in)
 		md = m
 		if err != nil {

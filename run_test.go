@@ -318,3 +318,21 @@ func TestRunSharesReadsOfOlderClients(t *testing.T) {
 		t.Errorf("DescribeTrails calls = %d, want 3 (one per Region, shared by three controls)", got)
 	}
 }
+
+// TestRunSharedReadsUnderConcurrency runs many controls reading the same
+// thing at once: each distinct read is still made once per Region.
+func TestRunSharedReadsUnderConcurrency(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		acct := fakeaws.New("111122223333")
+		var controls []secpillar.Control
+		for j := 0; j < 16; j++ {
+			controls = append(controls, regionControl(fmt.Sprintf("test.c%02d", j)))
+		}
+		if _, err := secpillar.Run(context.Background(), acct.Config(), controls, func(o *secpillar.RunOptions) { o.Concurrency = 16 }); err != nil {
+			t.Fatal(err)
+		}
+		if got := acct.CallCount("EC2", "DescribeRegions"); got != 1+3 {
+			t.Fatalf("iteration %d: DescribeRegions calls = %d, want 4", i, got)
+		}
+	}
+}
