@@ -250,6 +250,9 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 			if err != nil {
 				return nil, fmt.Errorf("infrastructure: list network ACLs: %w", err)
 			}
+			if aws.ToString(a.OwnerId) == "" {
+				return nil, fmt.Errorf("infrastructure: list network ACLs: %s has no OwnerId", id)
+			}
 			bad, open := openEntries(entries, ports)
 			f := secpillar.Finding{Control: ControlNACLNoAdminPortsOpen, Severity: secpillar.SeverityMedium, Resource: naclResource(a, region), Evidence: map[string]string{
 				"network_acl_id": id, "vpc_id": aws.ToString(a.VpcId), "checked_ports": portList(ports),

@@ -86,6 +86,9 @@ func peerCIDRs(pc ec2types.VpcPeeringConnection, vpcID string) ([]string, error)
 			out = append(out, *c.Ipv6CidrBlock)
 		}
 	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("peering connection %s has no CIDR block for the peer VPC", aws.ToString(pc.VpcPeeringConnectionId))
+	}
 	return out, nil
 }
 
@@ -102,6 +105,18 @@ func contains(xs []string, s string) bool {
 func covers(a, b netip.Prefix) bool {
 	a, b = a.Masked(), b.Masked()
 	return a.Addr().Is4() == b.Addr().Is4() && a.Bits() <= b.Bits() && a.Contains(b.Addr())
+}
+
+// hasTarget reports whether a route names where it sends traffic; a route
+// without one cannot be judged (it may be a peering route).
+func hasTarget(r ec2types.Route) bool {
+	for _, t := range []*string{r.GatewayId, r.NatGatewayId, r.InstanceId, r.NetworkInterfaceId, r.TransitGatewayId, r.VpcPeeringConnectionId,
+		r.LocalGatewayId, r.CarrierGatewayId, r.EgressOnlyInternetGatewayId, r.CoreNetworkArn, r.OdbNetworkArn} {
+		if aws.ToString(t) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckVPCPeeringRoutes reports, for every route table of the Region,
@@ -144,11 +159,17 @@ func peeringFinding(rt ec2types.RouteTable, peerings map[string]ec2types.VpcPeer
 	}
 	vpc := aws.ToString(rt.VpcId)
 	owner := aws.ToString(rt.OwnerId)
+	if owner == "" || vpc == "" {
+		return secpillar.Finding{}, fmt.Errorf("route table %s has no OwnerId or VpcId", id)
+	}
 	f := secpillar.Finding{Control: ControlVPCPeeringRoutesLeastAccess, Severity: secpillar.SeverityMedium,
 		Resource: secpillar.Resource{Type: RouteTableResourceType, ID: ec2ARN(region, owner, "route-table", id), Region: region, Account: owner},
 		Evidence: map[string]string{"route_table_id": id, "vpc_id": vpc}}
 	var wide, peeringRoutes []string
 	for _, r := range rt.Routes {
+		if !hasTarget(r) {
+			return secpillar.Finding{}, fmt.Errorf("route table %s has a route to %s without a target", id, aws.ToString(r.DestinationCidrBlock)+aws.ToString(r.DestinationIpv6CidrBlock)+aws.ToString(r.DestinationPrefixListId))
+		}
 		pcx := aws.ToString(r.VpcPeeringConnectionId)
 		if pcx == "" {
 			continue
@@ -307,6 +328,9 @@ func CheckVPCFlowLogs(ctx context.Context, api VPCFlowLogsAPI, region string) ([
 				return nil, fmt.Errorf("infrastructure: VPC %s: %w", id, err)
 			}
 			owner := aws.ToString(v.OwnerId)
+			if owner == "" {
+				return nil, fmt.Errorf("infrastructure: list VPCs: VPC %s has no OwnerId", id)
+			}
 			f := secpillar.Finding{Control: ControlVPCFlowLogs, Severity: secpillar.SeverityMedium,
 				Resource: secpillar.Resource{Type: VPCResourceType, ID: ec2ARN(region, owner, "vpc", id), Region: region, Account: owner},
 				Evidence: map[string]string{"vpc_id": id, "flow_logs": joinOrNone(good)}}
@@ -571,6 +595,9 @@ func listInstances(ctx context.Context, api InstancesAPI) ([]ec2Instance, error)
 			return nil, fmt.Errorf("infrastructure: list instances: %w", err)
 		}
 		for _, r := range page.Reservations {
+			if aws.ToString(r.OwnerId) == "" {
+				return nil, fmt.Errorf("infrastructure: list instances: reservation %s has no OwnerId", aws.ToString(r.ReservationId))
+			}
 			for _, inst := range r.Instances {
 				id := aws.ToString(inst.InstanceId)
 				if id == "" {
