@@ -66,7 +66,7 @@ var _ CloudFrontUpdateAPI = (*cloudfront.Client)(nil)
 func listDistributions(ctx context.Context, api CloudFrontListAPI) ([]cftypes.DistributionSummary, error) {
 	var out []cftypes.DistributionSummary
 	guard := newPageGuard("list CloudFront distributions")
-	p := cloudfront.NewListDistributionsPaginator(api, &cloudfront.ListDistributionsInput{})
+	p := cloudfront.NewListDistributionsPaginator(api, &cloudfront.ListDistributionsInput{}, func(o *cloudfront.ListDistributionsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -239,7 +239,7 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 	}
 	var out []secpillar.Finding
 	guard := newPageGuard("list network ACLs")
-	p := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{})
+	p := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{}, func(o *ec2.DescribeNetworkAclsPaginatorOptions) { o.Limit = 100 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -44,7 +44,7 @@ var _ VPCPeeringRoutesAPI = (*ec2.Client)(nil)
 func listPeerings(ctx context.Context, api VPCPeeringRoutesAPI) (map[string]ec2types.VpcPeeringConnection, error) {
 	out := map[string]ec2types.VpcPeeringConnection{}
 	guard := newPageGuard("list VPC peering connections")
-	p := ec2.NewDescribeVpcPeeringConnectionsPaginator(api, &ec2.DescribeVpcPeeringConnectionsInput{})
+	p := ec2.NewDescribeVpcPeeringConnectionsPaginator(api, &ec2.DescribeVpcPeeringConnectionsInput{}, func(o *ec2.DescribeVpcPeeringConnectionsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -132,7 +132,7 @@ func CheckVPCPeeringRoutes(ctx context.Context, api VPCPeeringRoutesAPI, region 
 	}
 	var out []secpillar.Finding
 	guard := newPageGuard("list route tables")
-	p := ec2.NewDescribeRouteTablesPaginator(api, &ec2.DescribeRouteTablesInput{})
+	p := ec2.NewDescribeRouteTablesPaginator(api, &ec2.DescribeRouteTablesInput{}, func(o *ec2.DescribeRouteTablesPaginatorOptions) { o.Limit = 100 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -251,7 +251,7 @@ func listFlowLogs(ctx context.Context, api interface {
 }, filters []ec2types.Filter) (map[string][]ec2types.FlowLog, error) {
 	out := map[string][]ec2types.FlowLog{}
 	guard := newPageGuard("list flow logs")
-	p := ec2.NewDescribeFlowLogsPaginator(api, &ec2.DescribeFlowLogsInput{Filter: filters})
+	p := ec2.NewDescribeFlowLogsPaginator(api, &ec2.DescribeFlowLogsInput{Filter: filters}, func(o *ec2.DescribeFlowLogsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -312,7 +312,7 @@ func CheckVPCFlowLogs(ctx context.Context, api VPCFlowLogsAPI, region string) ([
 	}
 	var out []secpillar.Finding
 	guard := newPageGuard("list VPCs")
-	p := ec2.NewDescribeVpcsPaginator(api, &ec2.DescribeVpcsInput{})
+	p := ec2.NewDescribeVpcsPaginator(api, &ec2.DescribeVpcsInput{}, func(o *ec2.DescribeVpcsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -487,7 +487,7 @@ func subnetResource(s ec2types.Subnet) secpillar.Resource {
 func CheckSubnetAutoAssignPublicIP(ctx context.Context, api SubnetsAPI) ([]secpillar.Finding, error) {
 	var out []secpillar.Finding
 	guard := newPageGuard("list subnets")
-	p := ec2.NewDescribeSubnetsPaginator(api, &ec2.DescribeSubnetsInput{})
+	p := ec2.NewDescribeSubnetsPaginator(api, &ec2.DescribeSubnetsInput{}, func(o *ec2.DescribeSubnetsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -588,7 +588,7 @@ type ec2Instance struct {
 func listInstances(ctx context.Context, api InstancesAPI) ([]ec2Instance, error) {
 	var out []ec2Instance
 	guard := newPageGuard("list instances")
-	p := ec2.NewDescribeInstancesPaginator(api, &ec2.DescribeInstancesInput{})
+	p := ec2.NewDescribeInstancesPaginator(api, &ec2.DescribeInstancesInput{}, func(o *ec2.DescribeInstancesPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -380,7 +380,7 @@ var _ WebACLAssociationAPI = (*wafv2.Client)(nil)
 func internetFacingALBs(ctx context.Context, api LoadBalancersAPI) ([]elbtypes.LoadBalancer, error) {
 	var out []elbtypes.LoadBalancer
 	guard := newPageGuard("list load balancers")
-	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{})
+	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(400)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
