@@ -304,7 +304,7 @@ func templateVerdict(v ec2types.LaunchTemplateVersion) (bool, string, error) {
 func CheckLaunchTemplatesIMDSv2(ctx context.Context, api LaunchTemplatesAPI, region string) ([]secpillar.Finding, error) {
 	defaults := map[string]ec2types.LaunchTemplateVersion{}
 	guard := newPageGuard("list default launch template versions")
-	vp := ec2.NewDescribeLaunchTemplateVersionsPaginator(api, &ec2.DescribeLaunchTemplateVersionsInput{Versions: []string{"$Default"}})
+	vp := ec2.NewDescribeLaunchTemplateVersionsPaginator(api, &ec2.DescribeLaunchTemplateVersionsInput{Versions: []string{"$Default"}}, func(o *ec2.DescribeLaunchTemplateVersionsPaginatorOptions) { o.Limit = 200 })
 	for vp.HasMorePages() {
 		page, err := vp.NextPage(ctx)
 		if err != nil {
@@ -322,7 +322,7 @@ func CheckLaunchTemplatesIMDSv2(ctx context.Context, api LaunchTemplatesAPI, reg
 	}
 	var out []secpillar.Finding
 	guard = newPageGuard("list launch templates")
-	p := ec2.NewDescribeLaunchTemplatesPaginator(api, &ec2.DescribeLaunchTemplatesInput{})
+	p := ec2.NewDescribeLaunchTemplatesPaginator(api, &ec2.DescribeLaunchTemplatesInput{}, func(o *ec2.DescribeLaunchTemplatesPaginatorOptions) { o.Limit = 200 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

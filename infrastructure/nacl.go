@@ -239,7 +239,7 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 	}
 	var out []secpillar.Finding
 	guard := newPageGuard("list network ACLs")
-	p := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{})
+	p := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{}, func(o *ec2.DescribeNetworkAclsPaginatorOptions) { o.Limit = 100 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -249,6 +249,9 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 			id, entries, err := parseACL(a)
 			if err != nil {
 				return nil, fmt.Errorf("infrastructure: list network ACLs: %w", err)
+			}
+			if aws.ToString(a.OwnerId) == "" {
+				return nil, fmt.Errorf("infrastructure: list network ACLs: %s has no OwnerId", id)
 			}
 			bad, open := openEntries(entries, ports)
 			f := secpillar.Finding{Control: ControlNACLNoAdminPortsOpen, Severity: secpillar.SeverityMedium, Resource: naclResource(a, region), Evidence: map[string]string{

@@ -108,7 +108,7 @@ func TestCheckNetworkACLAdminPortsErrors(t *testing.T) {
 			a.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeNetworkAcls", Respond: func(context.Context, any) (any, error) {
 				e := entry(100, "allow", "6", 22, 22, "0.0.0.0/0")
 				mut(&e)
-				return &ec2.DescribeNetworkAclsOutput{NetworkAcls: []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1"), Entries: []ec2types.NetworkAclEntry{e}}}}, nil
+				return &ec2.DescribeNetworkAclsOutput{NetworkAcls: []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1"), OwnerId: aws.String("1"), Entries: []ec2types.NetworkAclEntry{e}}}}, nil
 			}})
 		}
 	}
@@ -125,6 +125,11 @@ func TestCheckNetworkACLAdminPortsErrors(t *testing.T) {
 		{"nil cidr", respond(func(e *ec2types.NetworkAclEntry) { e.CidrBlock = nil }), "no CidrBlock"},
 		{"nil port range", respond(func(e *ec2types.NetworkAclEntry) { e.PortRange = nil }), "no PortRange"},
 		{"nil protocol", respond(func(e *ec2types.NetworkAclEntry) { e.Protocol = nil }), "no Protocol"},
+		{"nil owner", func(a *fakeaws.Account) {
+			a.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeNetworkAcls", Respond: func(context.Context, any) (any, error) {
+				return &ec2.DescribeNetworkAclsOutput{NetworkAcls: []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1")}}}, nil
+			}})
+		}, "no OwnerId"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -213,7 +213,7 @@ type sgGroup struct {
 func listGroups(ctx context.Context, api SecurityGroupsAPI) ([]sgGroup, error) {
 	var out []sgGroup
 	guard := newPageGuard("list security groups")
-	p := ec2.NewDescribeSecurityGroupsPaginator(api, &ec2.DescribeSecurityGroupsInput{})
+	p := ec2.NewDescribeSecurityGroupsPaginator(api, &ec2.DescribeSecurityGroupsInput{}, func(o *ec2.DescribeSecurityGroupsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -244,7 +244,7 @@ func listRules(ctx context.Context, api SecurityGroupRulesAPI, filters []ec2type
 	var out []sgRule
 	ruleARNs := map[string]string{} // group ID -> an ARN of one of its rules, for groups not listed
 	guard := newPageGuard("list security group rules")
-	p := ec2.NewDescribeSecurityGroupRulesPaginator(api, &ec2.DescribeSecurityGroupRulesInput{Filters: filters})
+	p := ec2.NewDescribeSecurityGroupRulesPaginator(api, &ec2.DescribeSecurityGroupRulesInput{Filters: filters}, func(o *ec2.DescribeSecurityGroupRulesPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

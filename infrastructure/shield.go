@@ -164,7 +164,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 	}
 	if src.HostedZones != nil {
 		guard := newPageGuard("list hosted zones")
-		p := route53.NewListHostedZonesPaginator(src.HostedZones, &route53.ListHostedZonesInput{})
+		p := route53.NewListHostedZonesPaginator(src.HostedZones, &route53.ListHostedZonesInput{}, func(o *route53.ListHostedZonesPaginatorOptions) { o.Limit = 100 })
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
@@ -187,7 +187,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 	}
 	if src.Accelerators != nil {
 		guard := newPageGuard("list accelerators")
-		p := globalaccelerator.NewListAcceleratorsPaginator(src.Accelerators, &globalaccelerator.ListAcceleratorsInput{})
+		p := globalaccelerator.NewListAcceleratorsPaginator(src.Accelerators, &globalaccelerator.ListAcceleratorsInput{}, func(o *globalaccelerator.ListAcceleratorsPaginatorOptions) { o.Limit = 100 })
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
@@ -210,7 +210,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 func listProtections(ctx context.Context, api ShieldProtectionsAPI) (map[string]string, error) {
 	out := map[string]string{}
 	guard := newPageGuard("list Shield protections")
-	p := shield.NewListProtectionsPaginator(api, &shield.ListProtectionsInput{})
+	p := shield.NewListProtectionsPaginator(api, &shield.ListProtectionsInput{}, func(o *shield.ListProtectionsPaginatorOptions) { o.Limit = 10000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

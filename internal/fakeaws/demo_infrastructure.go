@@ -185,10 +185,18 @@ func seedDemoNetwork(a *Account, region string, n demoNetwork) {
 		}
 		eni := r.newID("eni")
 		inst.SecurityGroups = []ec2types.GroupIdentifier{{GroupId: aws.String(group), GroupName: aws.String(map[bool]string{true: "web", false: "database"}[i == 0])}}
-		inst.NetworkInterfaces = []ec2types.InstanceNetworkInterface{{NetworkInterfaceId: aws.String(eni), Groups: inst.SecurityGroups, SubnetId: inst.SubnetId, VpcId: aws.String(vpc)}}
+		inst.NetworkInterfaces = []ec2types.InstanceNetworkInterface{{NetworkInterfaceId: aws.String(eni), Groups: inst.SecurityGroups, SubnetId: inst.SubnetId, VpcId: aws.String(vpc),
+			PrivateIpAddress: inst.PrivateIpAddress, Status: ec2types.NetworkInterfaceStatusInUse, OwnerId: aws.String(id)}}
+		var assoc *ec2types.NetworkInterfaceAssociation
+		if inst.PublicIpAddress != nil {
+			// As in AWS, the public address shows on the instance and on
+			// its primary interface's association.
+			inst.NetworkInterfaces[0].Association = &ec2types.InstanceNetworkInterfaceAssociation{PublicIp: inst.PublicIpAddress, IpOwnerId: aws.String("amazon")}
+			assoc = &ec2types.NetworkInterfaceAssociation{PublicIp: inst.PublicIpAddress, IpOwnerId: aws.String("amazon")}
+		}
 		r.Instances = append(r.Instances, inst)
 		r.NetworkInterfaces = append(r.NetworkInterfaces, ec2types.NetworkInterface{NetworkInterfaceId: aws.String(eni), VpcId: aws.String(vpc), SubnetId: inst.SubnetId,
-			Groups: inst.SecurityGroups, OwnerId: aws.String(id), Status: ec2types.NetworkInterfaceStatusInUse,
+			Groups: inst.SecurityGroups, OwnerId: aws.String(id), Status: ec2types.NetworkInterfaceStatusInUse, PrivateIpAddress: inst.PrivateIpAddress, Association: assoc,
 			Attachment: &ec2types.NetworkInterfaceAttachment{InstanceId: aws.String(iid), DeviceIndex: aws.Int32(0), Status: ec2types.AttachmentStatusAttached}})
 		r.InstanceAttributes[iid] = InstanceProtection{}
 	}
