@@ -485,10 +485,18 @@ func validDistributionID(id string) error {
 // stale (someone changed the distribution in between) it re-reads and
 // recomputes once, then fails.
 func updateDistribution(ctx context.Context, api CloudFrontUpdateAPI, control, id, undo string, mutate cfMutation, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
+	reported := id
+	if strings.HasPrefix(id, "arn:") {
+		a, err := arn.Parse(id)
+		if err != nil || a.Service != "cloudfront" || !strings.HasPrefix(a.Resource, "distribution/") {
+			return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a CloudFront distribution ARN", id)
+		}
+		id = strings.TrimPrefix(a.Resource, "distribution/")
+	}
 	if err := validDistributionID(id); err != nil {
 		return secpillar.Remediation{}, err
 	}
-	res := secpillar.Resource{Type: DistributionResourceType, ID: id}
+	res := secpillar.Resource{Type: DistributionResourceType, ID: reported, Account: accountOfARN(reported)}
 	rem := secpillar.Remediation{Control: control, Resource: res}
 	fresh := secpillar.FreshReads(ctx)
 	for attempt := 0; ; attempt++ {

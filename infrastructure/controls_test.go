@@ -239,6 +239,9 @@ func TestRemediationAdaptersOnDemo(t *testing.T) {
 					if err != nil || rem.Outcome != secpillar.OutcomeChanged || rem.Undo == "" {
 						t.Fatalf("remediate %s: %+v, %v", f.Resource.ID, rem, err)
 					}
+					if rem.Resource.ID != f.Resource.ID || rem.Resource.Type != f.Resource.Type || rem.Control != c.ID {
+						t.Errorf("the remediation reports %+v, the finding %+v", rem.Resource, f.Resource)
+					}
 					after := writes(acct)
 					again, err := c.Remediate(ctx, acct.Config(), f, secpillar.RemediateOptions{})
 					if err != nil || again.Outcome != secpillar.OutcomeCompliant || writes(acct) != after {

@@ -280,14 +280,15 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 }
 
 // RemediateNetworkACLAdminPorts removes exactly the inbound entries of
-// one network ACL through which 0.0.0.0/0 or ::/0 reach an administration
+// one network ACL (its ID or ARN) through which 0.0.0.0/0 or ::/0 reach an administration
 // port (AdminPorts, or ports when given), and nothing else, under the
 // MaxResources guard (counted in entries). Undo lists the entries to
 // create again.
 func RemediateNetworkACLAdminPorts(ctx context.Context, api NetworkACLRemediationAPI, aclID string, ports []int32, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(aclID, "acl-") || len(aclID) < 5 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a network ACL ID (acl-...)", aclID)
+	aclID, reported, err := ec2IDOrARN(aclID, "network-acl", "acl-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	if len(ports) == 0 {
 		ports = AdminPorts
@@ -313,7 +314,7 @@ func RemediateNetworkACLAdminPorts(ctx context.Context, api NetworkACLRemediatio
 	if err != nil {
 		return secpillar.Remediation{}, err
 	}
-	res := secpillar.Resource{Type: NetworkACLResourceType, ID: aclID, Account: aws.ToString(acl.OwnerId)}
+	res := secpillar.Resource{Type: NetworkACLResourceType, ID: reported, Region: regionOfARN(reported), Account: aws.ToString(acl.OwnerId)}
 	rem := secpillar.Remediation{Control: ControlNACLNoAdminPortsOpen, Resource: res}
 	bad, _ := openEntries(entries, ports)
 	if len(bad) == 0 {

@@ -268,3 +268,23 @@ func TestRemediateDefaultSecurityGroupsGuard(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestEC2IDOrARN(t *testing.T) {
+	tests := []struct {
+		in, typ, prefix, id, reported string
+		ok                            bool
+	}{
+		{"acl-0123", "network-acl", "acl-", "acl-0123", "acl-0123", true},
+		{"arn:aws:ec2:eu-west-1:111122223333:network-acl/acl-0123", "network-acl", "acl-", "acl-0123", "arn:aws:ec2:eu-west-1:111122223333:network-acl/acl-0123", true},
+		{"arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-1", "network-acl", "acl-", "", "", false},
+		{"acl-", "network-acl", "acl-", "", "", false},
+		{"", "network-acl", "acl-", "", "", false},
+		{"arn:aws:s3:::bucket", "vpc", "vpc-", "", "", false},
+	}
+	for _, tt := range tests {
+		id, reported, err := ec2IDOrARN(tt.in, tt.typ, tt.prefix)
+		if (err == nil) != tt.ok || id != tt.id || reported != tt.reported {
+			t.Errorf("%q: got %q, %q, %v", tt.in, id, reported, err)
+		}
+	}
+}

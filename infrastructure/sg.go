@@ -507,6 +507,12 @@ func validGroupID(id string) error {
 	return nil
 }
 
+// groupIDOf accepts a security group ID or ARN and returns the ID.
+func groupIDOf(s string) (string, error) {
+	id, _, err := ec2IDOrARN(s, "security-group", "sg-")
+	return id, err
+}
+
 func groupRules(ctx context.Context, api SecurityGroupRulesAPI, groupID string) ([]sgRule, string, error) {
 	rules, arns, err := listRules(ctx, api, []ec2types.Filter{{Name: aws.String("group-id"), Values: []string{groupID}}})
 	if err != nil {
@@ -517,7 +523,8 @@ func groupRules(ctx context.Context, api SecurityGroupRulesAPI, groupID string) 
 }
 
 func revokeOpenRules(ctx context.Context, api SecurityGroupIngressRemediationAPI, control, groupID string, ports []int32, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
-	if err := validGroupID(groupID); err != nil {
+	groupID, err := groupIDOf(groupID)
+	if err != nil {
 		return secpillar.Remediation{}, err
 	}
 	if err := validPorts(ports); err != nil {

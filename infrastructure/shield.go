@@ -280,12 +280,12 @@ func RemediateShieldProtection(ctx context.Context, api ShieldProtectionRemediat
 	if err != nil {
 		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not an ARN: %w", resourceARN, err)
 	}
-	switch a.Service {
-	case "cloudfront", "elasticloadbalancing", "ec2", "route53", "globalaccelerator":
-	default:
+	kind := map[string]string{"cloudfront": DistributionResourceType, "elasticloadbalancing": LoadBalancerResourceType, "ec2": "AWS::EC2::EIP",
+		"route53": "AWS::Route53::HostedZone", "globalaccelerator": "AWS::GlobalAccelerator::Accelerator"}[a.Service]
+	if kind == "" || (a.Service == "ec2" && !strings.HasPrefix(a.Resource, "eip-allocation/")) {
 		return secpillar.Remediation{}, fmt.Errorf("infrastructure: Shield Advanced cannot protect %q", resourceARN)
 	}
-	res := secpillar.Resource{ID: resourceARN, Region: a.Region, Account: a.AccountID}
+	res := secpillar.Resource{Type: kind, ID: resourceARN, Region: a.Region, Account: a.AccountID}
 	rem := secpillar.Remediation{Control: ControlShieldAdvancedProtections, Resource: res}
 	on, err := subscribed(ctx, api)
 	if err != nil {

@@ -390,13 +390,15 @@ func (d FlowLogDestination) validate() error {
 	return nil
 }
 
-// RemediateVPCFlowLogs creates a flow log for one VPC to the given
+// RemediateVPCFlowLogs creates a flow log for one VPC (its ID or ARN) to
+// the given
 // destination, unless a working one already captures rejected traffic.
 // It creates nothing else (no log group, bucket or role).
 func RemediateVPCFlowLogs(ctx context.Context, api VPCFlowLogsRemediationAPI, vpcID string, dest FlowLogDestination, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(vpcID, "vpc-") || len(vpcID) < 5 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a VPC ID (vpc-...)", vpcID)
+	vpcID, reported, err := ec2IDOrARN(vpcID, "vpc", "vpc-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	if err := dest.validate(); err != nil {
 		return secpillar.Remediation{}, err
@@ -406,7 +408,7 @@ func RemediateVPCFlowLogs(ctx context.Context, api VPCFlowLogsRemediationAPI, vp
 		traffic = ec2types.TrafficTypeAll
 	}
 	filter := []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{vpcID}}}
-	res := secpillar.Resource{Type: VPCResourceType, ID: vpcID}
+	res := secpillar.Resource{Type: VPCResourceType, ID: reported, Region: regionOfARN(reported), Account: accountOfARN(reported)}
 	rem := secpillar.Remediation{Control: ControlVPCFlowLogs, Resource: res}
 	logs, err := listFlowLogs(ctx, api, filter)
 	if err != nil {
@@ -520,11 +522,12 @@ func CheckSubnetAutoAssignPublicIP(ctx context.Context, api SubnetsAPI) ([]secpi
 }
 
 // RemediateSubnetAutoAssignPublicIP turns off MapPublicIpOnLaunch on one
-// subnet. Running instances keep their addresses.
+// subnet (its ID or ARN). Running instances keep their addresses.
 func RemediateSubnetAutoAssignPublicIP(ctx context.Context, api SubnetRemediationAPI, subnetID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(subnetID, "subnet-") || len(subnetID) < 8 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a subnet ID (subnet-...)", subnetID)
+	subnetID, _, err := ec2IDOrARN(subnetID, "subnet", "subnet-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	read := func(ctx context.Context) (ec2types.Subnet, error) {
 		out, err := api.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{subnetID}})
