@@ -26,9 +26,12 @@ func (pageGuard) ID() string { return "secpillar.pageGuard" }
 
 // Token field names of inputs and outputs across the SDK's paginated
 // operations.
+// Output fields named Next* come first: some services (Route 53, S3's
+// ListObjects) echo the request's Marker in the output beside NextMarker,
+// so Marker is the next token only for outputs that have no Next* field.
 var (
-	inputTokenFields  = []string{"NextToken", "Marker", "ContinuationToken", "StartingToken"}
-	outputTokenFields = []string{"NextToken", "Marker", "NextMarker", "NextContinuationToken"}
+	inputTokenFields  = []string{"NextToken", "Marker", "NextMarker", "ContinuationToken", "StartingToken"}
+	outputTokenFields = []string{"NextToken", "NextMarker", "NextContinuationToken", "Marker"}
 )
 
 func (pageGuard) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
@@ -51,10 +54,16 @@ func checkPage(params, result any) error {
 	}
 	var nextTok *string
 	for _, name := range outputTokenFields {
-		if s, ok := stringPtrField(ov, name); ok && s != nil && *s != "" {
-			nextTok = s
-			break
+		s, ok := stringPtrField(ov, name)
+		if !ok {
+			continue
 		}
+		if s != nil && *s != "" {
+			nextTok = s
+		}
+		// The first token field the output has is its next token; a
+		// later one (Marker beside NextMarker) only echoes the request.
+		break
 	}
 	if t := ov.FieldByName("IsTruncated"); t.IsValid() {
 		truncated := false

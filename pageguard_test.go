@@ -11,6 +11,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/fakeaws"
@@ -105,5 +107,33 @@ func TestRunInstallsPageGuard(t *testing.T) {
 	}
 	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Error, "same pagination token") {
 		t.Fatalf("want one ERROR naming the repeated token, got %+v", rep.Errors)
+	}
+}
+
+// TestPageGuardEchoedMarker: Route 53 echoes the request's Marker in the
+// output and carries the next one in NextMarker; WAF sends NextMarker in
+// the request. Neither is a repeated token.
+func TestPageGuardEchoedMarker(t *testing.T) {
+	acct := fakeaws.New("111122223333")
+	acct.Inject(fakeaws.Fault{Service: "Route 53", Operation: "ListHostedZones", Respond: func(ctx context.Context, params any) (any, error) {
+		in := params.(*route53.ListHostedZonesInput)
+		if in.Marker == nil {
+			return &route53.ListHostedZonesOutput{HostedZones: []r53types.HostedZone{{Id: aws.String("Z1"), Name: aws.String("a."), CallerReference: aws.String("a")}}, IsTruncated: true, NextMarker: aws.String("Z2"), MaxItems: aws.Int32(1)}, nil
+		}
+		return &route53.ListHostedZonesOutput{HostedZones: []r53types.HostedZone{{Id: aws.String("Z2"), Name: aws.String("b."), CallerReference: aws.String("b")}}, Marker: in.Marker, MaxItems: aws.Int32(1)}, nil
+	}})
+	cfg := acct.Config()
+	cfg.APIOptions = append(cfg.APIOptions, secpillar.PageGuard)
+	p := route53.NewListHostedZonesPaginator(route53.NewFromConfig(cfg), &route53.ListHostedZonesInput{})
+	n := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(out.HostedZones)
+	}
+	if n != 2 {
+		t.Errorf("zones = %d, want 2", n)
 	}
 }

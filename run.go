@@ -79,7 +79,7 @@ type RunError struct {
 // only, and marks the report incomplete. Credentials that expire stop the
 // run early. Cancelling ctx stops the run promptly; Run then returns the
 // partial report with ctx's error. Identical read calls (Get*, List*,
-// Describe*) made by different controls within the run are made once and
+// Describe*, BatchGet*) made by different controls within the run are made once and
 // their outputs shared, so checks must treat SDK outputs as read-only.
 //
 // cfg.Region is the home Region: it lists the Regions and evaluates the
@@ -307,7 +307,8 @@ func (*readCache) ID() string { return "secpillar.sharedReads" }
 // sharedRead reports whether an operation only reads and may be shared.
 func sharedRead(op string) bool {
 	return strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List") ||
-		strings.HasPrefix(op, "Describe") || op == "GenerateCredentialReport"
+		strings.HasPrefix(op, "Describe") || strings.HasPrefix(op, "BatchGet") ||
+		op == "GenerateCredentialReport"
 }
 
 func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {

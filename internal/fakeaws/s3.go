@@ -425,3 +425,20 @@ func (f *S3) GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput,
 	}
 	return out, nil
 }
+
+// HeadBucket answers whether a bucket exists and can be reached from the
+// call's Region: 200 with its Region, NotFound for a bucket that does not
+// exist, MovedPermanently (HeadBucket has no body, so the code comes from
+// the status) for one in another Region.
+func (f *S3) HeadBucket(ctx context.Context, in *s3.HeadBucketInput, optFns ...func(*s3.Options)) (*s3.HeadBucketOutput, error) {
+	f.acct.mu.Lock()
+	defer f.acct.mu.Unlock()
+	b := f.Buckets[aws.ToString(in.Bucket)]
+	if b == nil {
+		return nil, &s3types.NotFound{Message: aws.String("Not Found")}
+	}
+	if r := f.callRegion(ctx, optFns); r != b.Region {
+		return nil, apiError("MovedPermanently", "Moved Permanently")
+	}
+	return &s3.HeadBucketOutput{BucketRegion: aws.String(b.Region)}, nil
+}
