@@ -31,7 +31,8 @@
 //
 // # Exporting
 //
-// ExportToSecurityHub converts findings to ASFF (ToASFF) within Security
-// Hub's field limits and imports them in batches of at most 100 findings,
-// reporting the findings Security Hub rejects.
+// ExportToSecurityHub converts findings to ASFF with report.ASFF (the one
+// conversion, within Security Hub's field limits) and imports them in
+// batches of at most 100 findings and 6 MB, reporting the findings
+// Security Hub rejects.
 package detective

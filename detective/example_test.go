@@ -15,6 +15,7 @@ import (
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/detective"
 	"github.com/secpillar/secpillar/internal/fakeaws"
+	"github.com/secpillar/secpillar/report"
 )
 
 // A trail without log file validation fails, and the remediation turns it
@@ -85,7 +86,7 @@ func ExampleExportToSecurityHub() {
 		Reason:   "Trail main does not validate its log files.",
 	}}
 	res, err := detective.ExportToSecurityHub(context.Background(), securityhub.NewFromConfig(acct.Config()), findings,
-		detective.ASFFOptions{Region: "us-east-1", Controls: detective.Controls()})
+		report.ASFFOptions{Region: "us-east-1", Controls: detective.Controls()})
 	fmt.Println(res.Imported, len(res.Failed), err)
 	// Output:
 	// 1 0 <nil>

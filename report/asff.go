@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,20 +21,44 @@ const ASFFSchemaVersion = "2018-10-08"
 // ASFFOptions.GeneratorPrefix is empty.
 const DefaultGeneratorPrefix = "secpillar"
 
-// Field limits of BatchImportFindings. A longer value makes Security Hub
-// reject the finding, so ASFF cuts values to fit (ending them with "…").
+// Field limits of BatchImportFindings, in bytes (at most as many
+// characters). A longer value makes Security Hub reject the finding, so
+// ASFF cuts text to fit (ending it with "…") and keeps identifiers unique
+// by ending a cut one with a hash of the whole.
 const (
-	asffMaxID            = 512
-	asffMaxTitle         = 256
-	asffMaxDescription   = 1024
-	asffMaxType          = 128
-	asffMaxTypes         = 50
-	asffMaxRequirement   = 128
-	asffMaxRequirements  = 32
-	asffMaxResourceType  = 256
-	asffMaxProductFields = 50
-	asffMaxFieldKey      = 128
-	asffMaxFieldValue    = 2048
+	ASFFMaxID             = 512  // Id, GeneratorId, Resources[].Id
+	ASFFMaxTitle          = 256  // Title
+	ASFFMaxDescription    = 1024 // Description
+	ASFFMaxRecommendation = 512  // Remediation.Recommendation.Text
+	ASFFMaxType           = 128  // each of Types
+	ASFFMaxTypes          = 50   // number of Types
+	ASFFMaxRequirement    = 128  // each of Compliance.RelatedRequirements
+	ASFFMaxRequirements   = 32   // number of Compliance.RelatedRequirements
+	ASFFMaxResourceType   = 256  // Resources[].Type
+	ASFFMaxProductFields  = 50   // number of ProductFields
+	ASFFMaxFieldKey       = 128  // each ProductFields key
+	ASFFMaxFieldValue     = 2048 // each ProductFields value
+)
+
+// Request limits of BatchImportFindings.
+const (
+	// MaxBatchImport is the most findings one BatchImportFindings call
+	// takes.
+	MaxBatchImport = 100
+	// MaxBatchImportBytes is the most one BatchImportFindings request
+	// may hold.
+	MaxBatchImportBytes = 6 << 20
+	// MaxFindingBytes is the most one finding may take.
+	MaxFindingBytes = 240 << 10
+)
+
+// asffProductName and asffCompanyName name secpillar in the findings it
+// makes, so that they can be filtered in Security Hub. (Security Hub keeps
+// these fields only for the account's default product; a partner
+// product's are its own.)
+const (
+	asffProductName = "secpillar"
+	asffCompanyName = "secpillar"
 )
 
 // ASFFOptions controls ASFF. The zero value is usable: findings go to the
@@ -49,14 +74,20 @@ type ASFFOptions struct {
 	// Region is the Region the findings will be imported into; it sets the
 	// Region of the default ProductARN and of resources without one.
 	Region string
+	// AccountID is the account of findings whose resource names none
+	// (neither in Resource.Account nor in its ID), such as a check's
+	// AccountResource(""). Security Hub requires every finding's
+	// AwsAccountId; empty leaves it empty for such findings.
+	AccountID string
 	// GeneratorPrefix starts GeneratorId ("<prefix>/<control>") and Id;
 	// empty means DefaultGeneratorPrefix.
 	GeneratorPrefix string
 	// Now stamps CreatedAt and UpdatedAt; the zero value means time.Now.
 	Now time.Time
 	// Controls, when given, supplies each finding's title, finding types
-	// and related requirements from the catalogue entry of its control.
-	// Without it the title is the control ID.
+	// and related requirements from the catalogue entry of its control,
+	// and its severity when the finding has none. Without it the title is
+	// the control ID.
 	Controls []secpillar.Control
 }
 
@@ -64,26 +95,57 @@ type ASFFOptions struct {
 // JSON names BatchImportFindings expects. SecurityHubFindings converts it
 // to the SDK's type.
 type ASFFFinding struct {
-	SchemaVersion string            `json:"SchemaVersion"`
-	Id            string            `json:"Id"`
-	ProductArn    string            `json:"ProductArn"`
-	GeneratorId   string            `json:"GeneratorId"`
-	AwsAccountId  string            `json:"AwsAccountId"`
-	Types         []string          `json:"Types"`
-	CreatedAt     string            `json:"CreatedAt"`
-	UpdatedAt     string            `json:"UpdatedAt"`
-	Severity      ASFFSeverity      `json:"Severity"`
-	Title         string            `json:"Title"`
-	Description   string            `json:"Description"`
-	Resources     []ASFFResource    `json:"Resources"`
-	Compliance    ASFFCompliance    `json:"Compliance"`
+	SchemaVersion string         `json:"SchemaVersion"`
+	Id            string         `json:"Id"`
+	ProductArn    string         `json:"ProductArn"`
+	GeneratorId   string         `json:"GeneratorId"`
+	AwsAccountId  string         `json:"AwsAccountId"`
+	Types         []string       `json:"Types"`
+	CreatedAt     string         `json:"CreatedAt"`
+	UpdatedAt     string         `json:"UpdatedAt"`
+	Severity      ASFFSeverity   `json:"Severity"`
+	Title         string         `json:"Title"`
+	Description   string         `json:"Description"`
+	Resources     []ASFFResource `json:"Resources"`
+	Compliance    ASFFCompliance `json:"Compliance"`
+	// Workflow is the investigation status a new finding starts with:
+	// RESOLVED for a passed or not-applicable check, NEW otherwise.
+	// Security Hub takes it only when it creates the finding, and itself
+	// moves it as later imports change Compliance.Status and RecordState.
+	Workflow ASFFWorkflow `json:"Workflow"`
+	// Remediation recommends the fix of a failed check: its reason.
+	Remediation   *ASFFRemediation  `json:"Remediation,omitempty"`
 	RecordState   string            `json:"RecordState"`
+	ProductName   string            `json:"ProductName"`
+	CompanyName   string            `json:"CompanyName"`
 	ProductFields map[string]string `json:"ProductFields,omitempty"`
 	// FindingProviderFields repeats Severity and Types where Security Hub
 	// takes a provider's updates from once a finding exists, so that a
 	// re-import (a fixed resource, now PASSED and INFORMATIONAL) updates
 	// them.
 	FindingProviderFields ASFFFindingProviderFields `json:"FindingProviderFields"`
+}
+
+// ASFFWorkflow is the workflow state of a finding: Status is NEW,
+// NOTIFIED, RESOLVED or SUPPRESSED.
+type ASFFWorkflow struct {
+	Status string `json:"Status"`
+}
+
+// The ASFF workflow statuses ASFF sets.
+const (
+	WorkflowNew      = "NEW"
+	WorkflowResolved = "RESOLVED"
+)
+
+// ASFFRemediation is how to fix what a finding reports.
+type ASFFRemediation struct {
+	Recommendation ASFFRecommendation `json:"Recommendation"`
+}
+
+// ASFFRecommendation is a recommended fix in words.
+type ASFFRecommendation struct {
+	Text string `json:"Text"`
 }
 
 // ASFFFindingProviderFields are the fields a finding provider updates.
@@ -141,9 +203,16 @@ const (
 // Compliance.Status is PASSED for PASS, FAILED for FAIL and NOT_AVAILABLE
 // for NOT_APPLICABLE and ERROR (the check could not be evaluated).
 // RecordState is ARCHIVED for NOT_APPLICABLE and ACTIVE otherwise. Passed
-// and not-applicable findings carry the label INFORMATIONAL. Values longer
-// than Security Hub's limits are cut to fit, and the finding's evidence
-// goes into ProductFields ("secpillar/evidence/<key>").
+// and not-applicable findings carry the label INFORMATIONAL; a finding
+// without a severity takes its control's (from Controls), else
+// INFORMATIONAL. Values longer than Security Hub's limits (the ASFFMax
+// constants) are cut to fit, and the finding's evidence goes into
+// ProductFields ("secpillar/evidence/<key>").
+//
+// ASFF reports nothing: a finding without an account (see
+// ASFFOptions.AccountID) gets an empty AwsAccountId, an unknown status
+// NOT_AVAILABLE. Code that imports the findings should check its input
+// first, as detective.ExportToSecurityHub does.
 func ASFF(findings []secpillar.Finding, opts ASFFOptions) []ASFFFinding {
 	prefix := opts.GeneratorPrefix
 	if prefix == "" {
@@ -160,6 +229,10 @@ func ASFF(findings []secpillar.Finding, opts ASFFOptions) []ASFFFinding {
 	for _, f := range findings {
 		c, known := catalog[f.Control]
 		account := accountOf(f.Resource)
+		if account == "" {
+			account = opts.AccountID
+		}
+		f.Resource = withAccountID(f.Resource, account)
 		region := f.Resource.Region
 		if region == "" {
 			region = opts.Region
@@ -177,7 +250,7 @@ func ASFF(findings []secpillar.Finding, opts ASFFOptions) []ASFFFinding {
 		partition := partitionOf(f.Resource.ID, region)
 		product := opts.ProductARN
 		if product == "" {
-			product = fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partitionOf("", importRegion), importRegion, account, account)
+			product = DefaultProductARN(importRegion, account)
 		}
 
 		title := f.Control
@@ -189,12 +262,22 @@ func ASFF(findings []secpillar.Finding, opts ASFFOptions) []ASFFFinding {
 			desc = title
 		}
 
-		sev := ASFFSeverity{Label: string(f.Severity)}
-		if sev.Label == "" || f.Severity.Rank() == 0 {
+		severity := f.Severity
+		if severity == "" {
+			severity = c.Severity
+		}
+		sev := ASFFSeverity{Label: string(severity)}
+		if sev.Label == "" || severity.Rank() == 0 {
 			sev.Label = string(secpillar.SeverityInformational)
 		}
+		workflow := WorkflowNew
 		if f.Status == secpillar.StatusPass || f.Status == secpillar.StatusNotApplicable {
-			sev = ASFFSeverity{Label: string(secpillar.SeverityInformational), Original: string(f.Severity)}
+			sev = ASFFSeverity{Label: string(secpillar.SeverityInformational), Original: string(severity)}
+			workflow = WorkflowResolved
+		}
+		var remediation *ASFFRemediation
+		if f.Status == secpillar.StatusFail && f.Reason != "" {
+			remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{Text: truncate(f.Reason, ASFFMaxRecommendation)}}
 		}
 
 		recordState := "ACTIVE"
@@ -205,22 +288,26 @@ func ASFF(findings []secpillar.Finding, opts ASFFOptions) []ASFFFinding {
 		types := asffTypes(c.References)
 		out = append(out, ASFFFinding{
 			SchemaVersion: ASFFSchemaVersion,
-			Id:            truncate(prefix+"/"+f.Control+"/"+findingHash(account, f), asffMaxID),
+			Id:            findingID(prefix, account, f),
 			ProductArn:    product,
-			GeneratorId:   truncate(prefix+"/"+f.Control, asffMaxID),
+			GeneratorId:   boundedID(prefix + "/" + f.Control),
 			AwsAccountId:  account,
 			Types:         types,
 			CreatedAt:     stamp,
 			UpdatedAt:     stamp,
 			Severity:      sev,
-			Title:         truncate(oneLine(title), asffMaxTitle),
-			Description:   truncate(desc, asffMaxDescription),
+			Title:         truncate(oneLine(title), ASFFMaxTitle),
+			Description:   truncate(desc, ASFFMaxDescription),
 			Resources:     []ASFFResource{asffResource(f.Resource, partition, region)},
 			Compliance: ASFFCompliance{
 				Status:              complianceStatus(f.Status),
 				RelatedRequirements: relatedRequirements(c.References),
 			},
+			Workflow:              ASFFWorkflow{Status: workflow},
+			Remediation:           remediation,
 			RecordState:           recordState,
+			ProductName:           asffProductName,
+			CompanyName:           asffCompanyName,
 			ProductFields:         productFields(f),
 			FindingProviderFields: ASFFFindingProviderFields{Severity: sev, Types: append([]string(nil), types...)},
 		})
@@ -248,6 +335,47 @@ func catalogOf(controls []secpillar.Control) map[string]secpillar.Control {
 		m[c.ID] = c
 	}
 	return m
+}
+
+// DefaultProductARN is the ARN of an account's default Security Hub
+// product in a Region, the product of findings an account imports about
+// itself: "arn:<partition>:securityhub:<region>:<account>:product/<account>/default".
+func DefaultProductARN(region, account string) string {
+	return fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partitionOf("", region), region, account, account)
+}
+
+// findingID is a finding's Id, "<prefix>/<control>/<hash>": when it is
+// too long the control is cut, never the hash, so that Ids stay unique.
+func findingID(prefix, account string, f secpillar.Finding) string {
+	tail := "/" + findingHash(account, f)
+	return cutRunes(prefix+"/"+f.Control, ASFFMaxID-len(tail)) + tail
+}
+
+// boundedID keeps an identifier within ASFFMaxID bytes; a longer one is
+// cut and ends with a hash of the whole, so that it stays unique and
+// stable.
+func boundedID(s string) string {
+	if len(s) <= ASFFMaxID {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	tail := "-" + hex.EncodeToString(sum[:16])
+	return cutRunes(s, ASFFMaxID-len(tail)) + tail
+}
+
+// withAccountID completes the resource of an account-level finding made
+// without its account (AccountResource("")) once the account is known.
+func withAccountID(r secpillar.Resource, account string) secpillar.Resource {
+	if account == "" || r.Type != secpillar.AccountResourceType {
+		return r
+	}
+	if r.ID == "" || r.ID == secpillar.AccountResourceType+":" {
+		r.ID = secpillar.AccountResourceType + ":" + account
+	}
+	if r.Account == "" {
+		r.Account = account
+	}
+	return r
 }
 
 // findingHash is the stable part of a finding's Id.
@@ -347,14 +475,14 @@ var asffResourceTypes = map[string]string{
 // asffResource converts a resource; types without an ASFF name become
 // "Other" with the CloudFormation type kept in the details.
 func asffResource(r secpillar.Resource, partition, region string) ASFFResource {
-	out := ASFFResource{Id: truncate(r.ID, asffMaxID), Partition: partition, Region: region}
+	out := ASFFResource{Id: boundedID(r.ID), Partition: partition, Region: region}
 	if t, ok := asffResourceTypes[r.Type]; ok {
 		out.Type = t
 		return out
 	}
 	out.Type = "Other"
 	if r.Type != "" {
-		out.Details = &ASFFResourceDetails{Other: map[string]string{"CloudFormationType": truncate(r.Type, asffMaxFieldValue)}}
+		out.Details = &ASFFResourceDetails{Other: map[string]string{"CloudFormationType": truncate(r.Type, ASFFMaxFieldValue)}}
 	}
 	return out
 }
@@ -385,14 +513,14 @@ func asffTypes(refs []secpillar.Reference) []string {
 			continue
 		}
 		seen[t] = true
-		types = append(types, truncate(t, asffMaxType))
+		types = append(types, truncate(t, ASFFMaxType))
 	}
 	if len(types) == 0 {
 		return []string{defaultType}
 	}
 	sort.Strings(types)
-	if len(types) > asffMaxTypes {
-		types = types[:asffMaxTypes]
+	if len(types) > ASFFMaxTypes {
+		types = types[:ASFFMaxTypes]
 	}
 	return types
 }
@@ -406,8 +534,8 @@ func relatedRequirements(refs []secpillar.Reference) []string {
 		if name == "" {
 			name = r.Framework
 		}
-		out = append(out, truncate(name+"/"+r.ID, asffMaxRequirement))
-		if len(out) == asffMaxRequirements {
+		out = append(out, truncate(name+"/"+r.ID, ASFFMaxRequirement))
+		if len(out) == ASFFMaxRequirements {
 			break
 		}
 	}
@@ -416,26 +544,34 @@ func relatedRequirements(refs []secpillar.Reference) []string {
 
 // productFields carries what ASFF has no field for: the control ID, the
 // secpillar status and the evidence, within Security Hub's limits (the
-// evidence keys in sorted order, as many as fit).
+// evidence keys in sorted order, as many as fit; when some do not,
+// "secpillar/EvidenceOmitted" counts them).
 func productFields(f secpillar.Finding) map[string]string {
 	m := map[string]string{
-		"secpillar/Control": truncate(f.Control, asffMaxFieldValue),
-		"secpillar/Status":  string(f.Status),
+		"secpillar/Control": truncate(f.Control, ASFFMaxFieldValue),
+		"secpillar/Status":  truncate(string(f.Status), ASFFMaxFieldValue),
 	}
 	keys := make([]string, 0, len(f.Evidence))
 	for k := range f.Evidence {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	room := ASFFMaxProductFields - len(m)
+	if len(keys) > room {
+		room-- // keep a field for the count of those left out
+	}
+	omitted := 0
 	for _, k := range keys {
-		if len(m) == asffMaxProductFields {
-			break
-		}
-		key := truncate("secpillar/evidence/"+k, asffMaxFieldKey)
-		if _, dup := m[key]; dup {
+		key := truncate("secpillar/evidence/"+k, ASFFMaxFieldKey)
+		if _, dup := m[key]; dup || room == 0 {
+			omitted++
 			continue
 		}
-		m[key] = truncate(f.Evidence[k], asffMaxFieldValue)
+		m[key] = truncate(f.Evidence[k], ASFFMaxFieldValue)
+		room--
+	}
+	if omitted > 0 {
+		m["secpillar/EvidenceOmitted"] = strconv.Itoa(omitted)
 	}
 	return m
 }

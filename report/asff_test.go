@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -26,18 +28,24 @@ func TestASFFStatusMapping(t *testing.T) {
 		compliance string
 		label      string
 		record     string
+		workflow   string
+		fix        string
 	}{
-		{secpillar.StatusPass, CompliancePassed, "INFORMATIONAL", "ACTIVE"},
-		{secpillar.StatusFail, ComplianceFailed, "HIGH", "ACTIVE"},
-		{secpillar.StatusError, ComplianceNotAvailable, "HIGH", "ACTIVE"},
-		{secpillar.StatusNotApplicable, ComplianceNotAvailable, "INFORMATIONAL", "ARCHIVED"},
+		{secpillar.StatusPass, CompliancePassed, "INFORMATIONAL", "ACTIVE", WorkflowResolved, ""},
+		{secpillar.StatusFail, ComplianceFailed, "HIGH", "ACTIVE", WorkflowNew, "Do it."},
+		{secpillar.StatusError, ComplianceNotAvailable, "HIGH", "ACTIVE", WorkflowNew, ""},
+		{secpillar.StatusNotApplicable, ComplianceNotAvailable, "INFORMATIONAL", "ARCHIVED", WorkflowResolved, ""},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.status), func(t *testing.T) {
-			f := secpillar.Finding{Control: "x.y", Status: tt.status, Severity: secpillar.SeverityHigh, Resource: secpillar.AccountResource("111122223333")}
+			f := secpillar.Finding{Control: "x.y", Status: tt.status, Severity: secpillar.SeverityHigh, Resource: secpillar.AccountResource("111122223333"), Reason: "Do it."}
 			got := ASFF([]secpillar.Finding{f}, ASFFOptions{Now: fixedNow})[0]
-			want := []string{tt.compliance, tt.label, tt.record}
-			if diff := cmp.Diff(want, []string{got.Compliance.Status, got.Severity.Label, got.RecordState}); diff != "" {
+			fix := ""
+			if got.Remediation != nil {
+				fix = got.Remediation.Recommendation.Text
+			}
+			want := []string{tt.compliance, tt.label, tt.record, tt.workflow, tt.fix}
+			if diff := cmp.Diff(want, []string{got.Compliance.Status, got.Severity.Label, got.RecordState, got.Workflow.Status, fix}); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 			if got.FindingProviderFields.Severity != got.Severity {
@@ -80,6 +88,70 @@ func TestASFFDeterministicID(t *testing.T) {
 	if got := id(base); !strings.HasPrefix(got, "secpillar/identity.root-mfa-enabled/") {
 		t.Errorf("Id = %q, want the generator prefix and control first", got)
 	}
+	// A control or resource too long for the Id limits is cut, but two
+	// resources never share an Id.
+	long := base
+	long.Control = "x." + strings.Repeat("c", 600)
+	long.Resource = secpillar.Resource{Type: "AWS::S3::Bucket", ID: "arn:aws:s3:::" + strings.Repeat("b", 600) + "1", Account: "111122223333"}
+	other := long
+	other.Resource.ID = "arn:aws:s3:::" + strings.Repeat("b", 600) + "2"
+	a, b := ASFF([]secpillar.Finding{long, other}, ASFFOptions{Now: fixedNow}), ASFF([]secpillar.Finding{long}, ASFFOptions{Now: fixedNow})
+	if a[0].Id == a[1].Id || a[0].Resources[0].Id == a[1].Resources[0].Id || len(a[0].Id) > ASFFMaxID || len(a[0].Resources[0].Id) > ASFFMaxID {
+		t.Errorf("long Ids not unique or not bounded: %q, %q", a[0].Id, a[1].Id)
+	}
+	if a[0].Id != b[0].Id || a[0].Resources[0].Id != b[0].Resources[0].Id {
+		t.Errorf("long Ids not stable")
+	}
+}
+
+func TestASFFAccountID(t *testing.T) {
+	f := secpillar.Finding{Control: "identity.root-mfa-enabled", Status: secpillar.StatusFail, Severity: secpillar.SeverityCritical, Resource: secpillar.AccountResource("")}
+	got := ASFF([]secpillar.Finding{f}, ASFFOptions{Now: fixedNow, Region: "eu-west-1", AccountID: "111122223333"})[0]
+	full := f
+	full.Resource = secpillar.AccountResource("111122223333")
+	want := ASFF([]secpillar.Finding{full}, ASFFOptions{Now: fixedNow, Region: "eu-west-1"})[0]
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("AccountID does not complete the finding (-want +got):\n%s", diff)
+	}
+	if want.ProductArn != DefaultProductARN("eu-west-1", "111122223333") || want.ProductArn != "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default" {
+		t.Errorf("ProductArn = %q", want.ProductArn)
+	}
+	// A finding with its own account keeps it.
+	if got := ASFF([]secpillar.Finding{full}, ASFFOptions{Now: fixedNow, AccountID: "444455556666"})[0]; got.AwsAccountId != "111122223333" {
+		t.Errorf("AwsAccountId = %q, want the finding's own", got.AwsAccountId)
+	}
+	if got := ASFF([]secpillar.Finding{f}, ASFFOptions{Now: fixedNow})[0]; got.AwsAccountId != "" {
+		t.Errorf("AwsAccountId = %q, want none known", got.AwsAccountId)
+	}
+}
+
+func TestASFFSeverityFromControl(t *testing.T) {
+	f := secpillar.Finding{Control: "identity.root-mfa-enabled", Status: secpillar.StatusFail, Resource: secpillar.AccountResource("111122223333")}
+	got := ASFF([]secpillar.Finding{f, {Control: "no.such", Status: secpillar.StatusFail, Resource: f.Resource}}, ASFFOptions{Now: fixedNow, Controls: sampleControls})
+	if got[0].Severity.Label != "CRITICAL" || got[1].Severity.Label != "INFORMATIONAL" {
+		t.Errorf("labels %q, %q; want the control's CRITICAL, then INFORMATIONAL", got[0].Severity.Label, got[1].Severity.Label)
+	}
+}
+
+func TestASFFEvidenceOmitted(t *testing.T) {
+	for _, n := range []int{48, 49, 80} {
+		ev := map[string]string{}
+		for i := 0; i < n; i++ {
+			ev[fmt.Sprintf("k%02d", i)] = "v"
+		}
+		f := secpillar.Finding{Control: "a.b", Status: secpillar.StatusFail, Severity: secpillar.SeverityLow, Resource: secpillar.AccountResource("111122223333"), Evidence: ev}
+		pf := ASFF([]secpillar.Finding{f}, ASFFOptions{Now: fixedNow})[0].ProductFields
+		want := ""
+		if n > 48 {
+			want = strconv.Itoa(n - 47)
+		}
+		if len(pf) > ASFFMaxProductFields || pf["secpillar/EvidenceOmitted"] != want {
+			t.Errorf("%d evidence keys: %d fields, omitted %q, want %q", n, len(pf), pf["secpillar/EvidenceOmitted"], want)
+		}
+		if n <= 48 && len(pf) != n+2 {
+			t.Errorf("%d evidence keys: %d fields, want all", n, len(pf))
+		}
+	}
 }
 
 func TestASFFLimits(t *testing.T) {
@@ -105,6 +177,7 @@ func TestASFFLimits(t *testing.T) {
 	}{
 		{"Id", got.Id, 512}, {"GeneratorId", got.GeneratorId, 512}, {"Title", got.Title, 256},
 		{"Description", got.Description, 1024}, {"Resources[0].Id", got.Resources[0].Id, 512},
+		{"Remediation", got.Remediation.Recommendation.Text, 512},
 	}
 	for _, c := range checks {
 		if len(c.v) > c.max || !utf8.ValidString(c.v) {
@@ -141,7 +214,10 @@ func TestASFFDefaults(t *testing.T) {
 		Description:   "a.b",
 		Resources:     []ASFFResource{{Type: "AwsS3Bucket", Id: "arn:aws-cn:s3:::b", Partition: "aws-cn", Region: "cn-north-1"}},
 		Compliance:    ASFFCompliance{Status: "FAILED"},
+		Workflow:      ASFFWorkflow{Status: "NEW"},
 		RecordState:   "ACTIVE",
+		ProductName:   "secpillar",
+		CompanyName:   "secpillar",
 		ProductFields: map[string]string{"secpillar/Control": "a.b", "secpillar/Status": "FAIL"},
 		FindingProviderFields: ASFFFindingProviderFields{
 			Severity: ASFFSeverity{Label: "MEDIUM"},

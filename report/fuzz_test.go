@@ -33,17 +33,20 @@ func FuzzASFFLimits(f *testing.F) {
 				t.Errorf("%s: valid input became invalid UTF-8", name)
 			}
 		}
-		limit("Id", got.Id, asffMaxID)
-		limit("GeneratorId", got.GeneratorId, asffMaxID)
-		limit("Title", got.Title, asffMaxTitle)
-		limit("Description", got.Description, asffMaxDescription)
-		limit("Resources[0].Id", got.Resources[0].Id, asffMaxID)
-		if len(got.ProductFields) > asffMaxProductFields {
+		limit("Id", got.Id, ASFFMaxID)
+		limit("GeneratorId", got.GeneratorId, ASFFMaxID)
+		limit("Title", got.Title, ASFFMaxTitle)
+		limit("Description", got.Description, ASFFMaxDescription)
+		limit("Resources[0].Id", got.Resources[0].Id, ASFFMaxID)
+		if got.Remediation != nil {
+			limit("Remediation", got.Remediation.Recommendation.Text, ASFFMaxRecommendation)
+		}
+		if len(got.ProductFields) > ASFFMaxProductFields {
 			t.Errorf("%d ProductFields", len(got.ProductFields))
 		}
 		for k, v := range got.ProductFields {
-			limit("ProductFields key", k, asffMaxFieldKey)
-			limit("ProductFields value", v, asffMaxFieldValue)
+			limit("ProductFields key", k, ASFFMaxFieldKey)
+			limit("ProductFields value", v, ASFFMaxFieldValue)
 		}
 		if _, err := json.Marshal(got); err != nil {
 			t.Fatal(err)

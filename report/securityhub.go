@@ -26,11 +26,21 @@ func SecurityHubFindings(findings []ASFFFinding) []shtypes.AwsSecurityFinding {
 				Status:              shtypes.ComplianceStatus(f.Compliance.Status),
 				RelatedRequirements: append([]string(nil), f.Compliance.RelatedRequirements...),
 			},
+			Workflow:    &shtypes.Workflow{Status: shtypes.WorkflowStatus(f.Workflow.Status)},
 			RecordState: shtypes.RecordState(f.RecordState),
 			FindingProviderFields: &shtypes.FindingProviderFields{
 				Severity: &shtypes.FindingProviderSeverity{Label: shtypes.SeverityLabel(f.FindingProviderFields.Severity.Label)},
 				Types:    append([]string(nil), f.FindingProviderFields.Types...),
 			},
+		}
+		if f.ProductName != "" {
+			sf.ProductName = aws.String(f.ProductName)
+		}
+		if f.CompanyName != "" {
+			sf.CompanyName = aws.String(f.CompanyName)
+		}
+		if f.Remediation != nil {
+			sf.Remediation = &shtypes.Remediation{Recommendation: &shtypes.Recommendation{Text: aws.String(f.Remediation.Recommendation.Text)}}
 		}
 		if f.Severity.Original != "" {
 			sf.Severity.Original = aws.String(f.Severity.Original)
@@ -66,7 +76,9 @@ func SecurityHubFindings(findings []ASFFFinding) []shtypes.AwsSecurityFinding {
 }
 
 // Batches splits findings into batches of at most size (100, the
-// BatchImportFindings limit, when size is not positive), in order.
+// BatchImportFindings limit, when size is not positive), in order. It
+// counts findings only; detective.ExportToSecurityHub also keeps each
+// request within MaxBatchImportBytes.
 func Batches[T any](findings []T, size int) [][]T {
 	if size <= 0 {
 		size = MaxBatchImport
@@ -79,6 +91,3 @@ func Batches[T any](findings []T, size int) [][]T {
 	}
 	return out
 }
-
-// MaxBatchImport is the most findings one BatchImportFindings call takes.
-const MaxBatchImport = 100

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/detective"
 	"github.com/secpillar/secpillar/report"
 )
 
@@ -100,9 +101,9 @@ type Handler struct {
 	Bucket string
 	Prefix string
 
-	// SecurityHub, when set, receives the findings in ASFF, 100 per
-	// BatchImportFindings call. ProductARN defaults to the function
-	// account's default product, found with STS.
+	// SecurityHub, when set, receives the findings in ASFF, at most 100
+	// (and 6 MB) per BatchImportFindings call. ProductARN defaults to the
+	// function account's default product, found with STS.
 	SecurityHub BatchImportFindingsAPI
 	ProductARN  string
 	STS         CallerIdentityAPI
@@ -240,9 +241,10 @@ func (h *Handler) writeS3(ctx context.Context, account string, at time.Time, fin
 	return "s3://" + h.Bucket + "/" + key, nil
 }
 
-// importFindings sends the findings to Security Hub in batches of 100 and
-// returns how many it accepted; any rejected finding is an error naming
-// the first few.
+// importFindings sends the findings to Security Hub with
+// detective.ExportToSecurityHub (batches of at most 100 findings and 6 MB)
+// and returns how many it accepted; any rejected finding is an error
+// naming the first few.
 func (h *Handler) importFindings(ctx context.Context, at time.Time, findings []secpillar.Finding, controls []secpillar.Control) (int, error) {
 	product := h.ProductARN
 	if product == "" {
@@ -253,38 +255,18 @@ func (h *Handler) importFindings(ctx context.Context, at time.Time, findings []s
 		if err != nil {
 			return 0, fmt.Errorf("lambda: identify the function's account: %w", err)
 		}
-		self := aws.ToString(id.Account)
-		product = fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partition(h.Config.Region), h.Config.Region, self, self)
+		product = report.DefaultProductARN(h.Config.Region, aws.ToString(id.Account))
 	}
-	asff := report.ASFF(findings, report.ASFFOptions{ProductARN: product, Region: h.Config.Region, Now: at, Controls: controls})
-	imported, failed := 0, 0
-	var reasons []string
-	for _, batch := range report.Batches(report.SecurityHubFindings(asff), report.MaxBatchImport) {
-		out, err := h.SecurityHub.BatchImportFindings(ctx, &securityhub.BatchImportFindingsInput{Findings: batch})
-		if err != nil {
-			return imported, fmt.Errorf("lambda: import findings into Security Hub (%d imported before): %w", imported, err)
+	res, err := detective.ExportToSecurityHub(ctx, h.SecurityHub, findings, report.ASFFOptions{ProductARN: product, Region: h.Config.Region, Now: at, Controls: controls})
+	if err != nil {
+		return res.Imported, fmt.Errorf("lambda: import findings into Security Hub (%d imported before): %w", res.Imported, err)
+	}
+	if len(res.Failed) > 0 {
+		var reasons []string
+		for _, f := range res.Failed[:min(3, len(res.Failed))] {
+			reasons = append(reasons, fmt.Sprintf("%s: %s %s", f.ID, f.Code, f.Message))
 		}
-		n := int(aws.ToInt32(out.FailedCount))
-		imported += len(batch) - n
-		failed += n
-		for _, f := range out.FailedFindings {
-			if len(reasons) < 3 {
-				reasons = append(reasons, fmt.Sprintf("%s: %s %s", aws.ToString(f.Id), aws.ToString(f.ErrorCode), aws.ToString(f.ErrorMessage)))
-			}
-		}
+		return res.Imported, fmt.Errorf("lambda: Security Hub rejected %d of %d findings: %s", len(res.Failed), len(findings), strings.Join(reasons, "; "))
 	}
-	if failed > 0 {
-		return imported, fmt.Errorf("lambda: Security Hub rejected %d of %d findings: %s", failed, len(asff), strings.Join(reasons, "; "))
-	}
-	return imported, nil
-}
-
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
+	return res.Imported, nil
 }
