@@ -318,8 +318,30 @@ func boundOnly(service, op string, regions []string, d Data, fakePage int) Bound
 		return perResource("kms-key", d.Keys, "keys")
 	case service == "CloudFront" && (op == "GetDistribution" || op == "GetDistributionConfig"):
 		return perResource("cloudfront-dist", d.Distributions, "distributions")
+	case perResourceOnly[service+"."+op]:
+		// One call per resource and no bulk alternative; the count is the
+		// calls made (capped in Costs), so the ratio is 1 by construction.
+		return perResource("per", 1<<30, "resources")
 	}
 	return mk("single-"+service+"."+op, singletonPerScope*max(1, len(regions)), fmt.Sprintf("1 per Region called (%d)", max(1, len(regions))))
+}
+
+// perResourceOnly are reads AWS offers only per resource (a stack's drift,
+// a parameter group's parameters, a snapshot's sharing attribute, a trail's
+// status): their bound is one call per resource read.
+var perResourceOnly = map[string]bool{
+	"CloudFormation.DetectStackDrift": true, "CloudFormation.DescribeStackDriftDetectionStatus": true,
+	"CloudFormation.DescribeStackResourceDrifts": true,
+	"RDS.DescribeDBParameters":                   true, "RDS.DescribeDBClusterParameters": true,
+	"RDS.DescribeDBSnapshotAttributes": true, "RDS.DescribeDBClusterSnapshotAttributes": true,
+	"CloudTrail.GetTrailStatus": true, "CloudTrail.GetEventSelectors": true,
+	"SNS.ListSubscriptionsByTopic": true, "SNS.GetTopicAttributes": true,
+	"CloudWatch Logs.DescribeMetricFilters": true,
+	"EC2.DescribeImageAttribute":            true,
+	"WAFV2.GetWebACL":                       true, "WAFV2.GetLoggingConfiguration": true,
+	"ELBv2.DescribeListeners": true, "Elastic Load Balancing v2.DescribeListeners": true,
+	"Elastic Load Balancing v2.DescribeLoadBalancerAttributes": true,
+	"EventBridge.ListTargetsByRule":                            true,
 }
 
 // ServiceCost is one service's row of the report.
