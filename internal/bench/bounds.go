@@ -318,6 +318,10 @@ func boundOnly(service, op string, regions []string, d Data, fakePage int) Bound
 		return perResource("kms-key", d.Keys, "keys")
 	case service == "CloudFront" && (op == "GetDistribution" || op == "GetDistributionConfig"):
 		return perResource("cloudfront-dist", d.Distributions, "distributions")
+	case pagedLists[service+"."+op]:
+		// A bulk listing whose items the inventory does not count: the
+		// bound is the pages read (capped in Costs), ratio 1 by construction.
+		return Bound{Family: "list-" + op, Calls: 1 << 30, Formula: "pages of a bulk listing (no bulk read)"}
 	case perResourceOnly[service+"."+op]:
 		// One call per resource and no bulk alternative; the count is the
 		// calls made (capped in Costs), so the ratio is 1 by construction.
@@ -342,6 +346,14 @@ var perResourceOnly = map[string]bool{
 	"ELBv2.DescribeListeners": true, "Elastic Load Balancing v2.DescribeListeners": true,
 	"Elastic Load Balancing v2.DescribeLoadBalancerAttributes": true,
 	"EventBridge.ListTargetsByRule":                            true,
+}
+
+// pagedLists are bulk listings whose item counts Inventory does not take.
+var pagedLists = map[string]bool{
+	"RDS.DescribeDBClusters": true, "RDS.DescribeDBSnapshots": true, "RDS.DescribeDBClusterSnapshots": true,
+	"RDS.DescribeDBParameterGroups": true, "RDS.DescribeDBClusterParameterGroups": true,
+	"CloudWatch Logs.DescribeLogGroups": true, "CloudFormation.DescribeStacks": true,
+	"Inspector2.ListFindings": true, "GuardDuty.ListFindings": true, "EC2.DescribeImages": true,
 }
 
 // ServiceCost is one service's row of the report.

@@ -874,10 +874,11 @@ func oneMode(s fakeaws.FieldSite) bool {
 	return h.Sum32()%4 == 0
 }
 
-// sample keeps every site, or every third one with -short (one run of the
-// catalogue per site adds up as the catalogue grows).
+// sample keeps every site, or every third one with -short or under the
+// race detector (one run of the catalogue per site adds up as the
+// catalogue grows; the plain run covers every site).
 func sample(sites []fakeaws.FieldSite) []fakeaws.FieldSite {
-	if !testing.Short() {
+	if !testing.Short() && !raceEnabled {
 		return sites
 	}
 	var out []fakeaws.FieldSite
