@@ -15,12 +15,17 @@ import (
 
 // IDs of the EBS and AMI controls.
 const (
-	ControlEBSDefaultEncryption          = "dataprotection.ebs-default-encryption"
-	ControlEBSVolumeEncrypted            = "dataprotection.ebs-volume-encrypted"
-	ControlEBSSnapshotNotPublic          = "dataprotection.ebs-snapshot-not-public"
-	ControlEBSSnapshotBlockPublicAccess  = "dataprotection.ebs-snapshot-block-public-access"
-	ControlAMINotPublic                  = "dataprotection.ami-not-public"
-	regionalSettingReasonSuffix          = " in this Region"
+	ControlEBSDefaultEncryption         = "dataprotection.ebs-default-encryption"
+	ControlEBSVolumeEncrypted           = "dataprotection.ebs-volume-encrypted"
+	ControlEBSSnapshotNotPublic         = "dataprotection.ebs-snapshot-not-public"
+	ControlEBSSnapshotBlockPublicAccess = "dataprotection.ebs-snapshot-block-public-access"
+	ControlAMINotPublic                 = "dataprotection.ami-not-public"
+)
+
+const (
+	regionalSettingReasonSuffix = " in this Region"
+	// snapshotBlockPublicAccessDefaultMode is what the remediation turns
+	// on: public permissions are kept but have no effect while it is on.
 	snapshotBlockPublicAccessDefaultMode = ec2types.SnapshotBlockPublicAccessStateBlockAllSharing
 )
 

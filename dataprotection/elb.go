@@ -278,3 +278,90 @@ func RemediateELBHTTPSRedirect(ctx context.Context, api ELBHTTPSRedirectRemediat
 	rem.Outcome = outcome(redirectsToHTTPS(got.DefaultActions))
 	return rem, nil
 }
+
+// DefaultTLSPolicy is the security policy RemediateELBTLSPolicy sets when
+// none is given: TLS 1.3 and 1.2 only.
+const DefaultTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// ELBTLSPolicyRemediationAPI is what RemediateELBTLSPolicy calls.
+// *elasticloadbalancingv2.Client satisfies it.
+type ELBTLSPolicyRemediationAPI interface {
+	DescribeListeners(ctx context.Context, in *elb.DescribeListenersInput, optFns ...func(*elb.Options)) (*elb.DescribeListenersOutput, error)
+	DescribeSSLPolicies(ctx context.Context, in *elb.DescribeSSLPoliciesInput, optFns ...func(*elb.Options)) (*elb.DescribeSSLPoliciesOutput, error)
+	ModifyListener(ctx context.Context, in *elb.ModifyListenerInput, optFns ...func(*elb.Options)) (*elb.ModifyListenerOutput, error)
+}
+
+var _ ELBTLSPolicyRemediationAPI = (*elb.Client)(nil)
+
+func policyIsModern(ctx context.Context, api ELBTLSPolicyRemediationAPI, name string) (bool, error) {
+	out, err := api.DescribeSSLPolicies(ctx, &elb.DescribeSSLPoliciesInput{Names: []string{name}})
+	if err != nil {
+		return false, fmt.Errorf("dataprotection: describe SSL policy %s: %w", name, err)
+	}
+	if len(out.SslPolicies) != 1 {
+		return false, fmt.Errorf("dataprotection: describe SSL policy %s: %d answers", name, len(out.SslPolicies))
+	}
+	for _, p := range out.SslPolicies[0].SslProtocols {
+		if !slices.Contains(modernProtocols, p) {
+			return false, nil
+		}
+	}
+	return len(out.SslPolicies[0].SslProtocols) > 0, nil
+}
+
+// RemediateELBTLSPolicy sets the security policy of the HTTPS or TLS
+// listener listenerARN to policy (DefaultTLSPolicy when empty), which must
+// itself allow only TLS 1.2 and later, when its current policy allows
+// older protocols; certificates, port and actions are left as they are.
+// Clients limited to TLS 1.0 or 1.1 can no longer connect.
+func RemediateELBTLSPolicy(ctx context.Context, api ELBTLSPolicyRemediationAPI, listenerARN, policy string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
+	opts := secpillar.NewRemediateOptions(optFns...)
+	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
+	if policy == "" {
+		policy = DefaultTLSPolicy
+	}
+	if !strings.Contains(listenerARN, ":listener/") {
+		return secpillar.Remediation{}, fmt.Errorf("dataprotection: %q is not a listener ARN", listenerARN)
+	}
+	l, err := readListener(ctx, api, listenerARN)
+	if err != nil {
+		return secpillar.Remediation{}, err
+	}
+	r := secpillar.Resource{Type: ELBListenerResourceType, ID: listenerARN, Region: regionOfARN(listenerARN)}
+	rem := secpillar.Remediation{Control: ControlELBTLSInTransit, Resource: r}
+	if l.Protocol != elbtypes.ProtocolEnumHttps && l.Protocol != elbtypes.ProtocolEnumTls {
+		return rem, fmt.Errorf("dataprotection: listener %s is %s: only HTTPS and TLS listeners have a security policy", listenerARN, l.Protocol)
+	}
+	cur := aws.ToString(l.SslPolicy)
+	if cur == "" {
+		return rem, fmt.Errorf("dataprotection: listener %s: %s without an SslPolicy", listenerARN, l.Protocol)
+	}
+	if ok, err := policyIsModern(ctx, api, cur); err != nil || ok {
+		if err == nil {
+			rem.Outcome = secpillar.OutcomeCompliant
+		}
+		return rem, err
+	}
+	if ok, err := policyIsModern(ctx, api, policy); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("dataprotection: policy %s still allows protocols older than TLS 1.2", policy)
+		}
+		return rem, err
+	}
+	rem.Changes = []secpillar.Change{{Resource: r, Action: "elasticloadbalancing:ModifyListener", Field: "SslPolicy", Before: cur, After: policy}}
+	rem.Undo = "Put the previous policy back with elasticloadbalancing ModifyListener (SslPolicy " + cur + ")."
+	rem.Notes = []string{"Clients that only speak TLS 1.0 or 1.1 can no longer connect."}
+	if opts.DryRun {
+		rem.Outcome = secpillar.OutcomePlanned
+		return rem, nil
+	}
+	if _, err := api.ModifyListener(ctx, &elb.ModifyListenerInput{ListenerArn: aws.String(listenerARN), SslPolicy: aws.String(policy)}); err != nil {
+		return rem, fmt.Errorf("dataprotection: modify listener %s: %w", listenerARN, err)
+	}
+	got, err := readListener(ctx, api, listenerARN)
+	if err != nil {
+		return rem, err
+	}
+	rem.Outcome = outcome(aws.ToString(got.SslPolicy) == policy)
+	return rem, nil
+}

@@ -127,3 +127,38 @@ func TestRemediateELBHTTPSRedirect(t *testing.T) {
 		t.Errorf("err = %v, want refusal", err)
 	}
 }
+
+func TestRemediateELBTLSPolicy(t *testing.T) {
+	a, api, ids := elbAccount()
+	ctx := context.Background()
+	dry, err := RemediateELBTLSPolicy(ctx, api, ids["legacy-https"], "", secpillar.DryRun)
+	if err != nil || dry.Outcome != secpillar.OutcomePlanned || a.CallCount("Elastic Load Balancing v2", "ModifyListener") != 0 {
+		t.Fatalf("dry run = %+v, %v", dry, err)
+	}
+	got, err := RemediateELBTLSPolicy(ctx, api, ids["legacy-https"], "")
+	if err != nil || got.Outcome != secpillar.OutcomeChanged {
+		t.Fatalf("remediation = %+v, %v", got, err)
+	}
+	want := []secpillar.Change{{Resource: got.Resource, Action: "elasticloadbalancing:ModifyListener", Field: "SslPolicy", Before: "ELBSecurityPolicy-2016-08", After: DefaultTLSPolicy}}
+	if diff := cmp.Diff(want, got.Changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	l := a.ELBv2.Region("eu-west-1").Listeners[2]
+	if aws.ToInt32(l.Port) != 443 || len(l.DefaultActions) != 1 || aws.ToString(l.DefaultActions[0].TargetGroupArn) != "tg-legacy" {
+		t.Errorf("listener changed beyond its policy: %+v", l)
+	}
+	a.ResetCalls()
+	if again, err := RemediateELBTLSPolicy(ctx, api, ids["legacy-https"], ""); err != nil || again.Outcome != secpillar.OutcomeCompliant || a.CallCount("Elastic Load Balancing v2", "ModifyListener") != 0 {
+		t.Errorf("second run = %+v, %v", again, err)
+	}
+	if _, err := RemediateELBTLSPolicy(ctx, api, ids["web-https"], "ELBSecurityPolicy-TLS-1-1-2017-01"); err != nil {
+		t.Errorf("already modern listener: %v", err)
+	}
+	_, api2, ids2 := elbAccount()
+	if _, err := RemediateELBTLSPolicy(ctx, api2, ids2["legacy-https"], "ELBSecurityPolicy-TLS-1-1-2017-01"); err == nil || !strings.Contains(err.Error(), "older than TLS 1.2") {
+		t.Errorf("err = %v, want refusal of an old target policy", err)
+	}
+	if _, err := RemediateELBTLSPolicy(ctx, api, ids["web-http"], ""); err == nil {
+		t.Error("HTTP listener: want an error")
+	}
+}

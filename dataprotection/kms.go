@@ -205,24 +205,36 @@ func CheckKMSKeyRotation(ctx context.Context, api KMSKeyRotationAPI) ([]secpilla
 			out = append(out, notApplicable(c, sev, k.resource(), "The key is pending deletion.", ev))
 			continue
 		}
-		on, err := rotationEnabled(ctx, api, k.arn)
+		on, period, err := rotationStatus(ctx, api, k.arn)
 		if err != nil {
 			return nil, err
 		}
 		ev["rotation_enabled"] = bstr(on)
+		if period > 0 {
+			ev["rotation_period_days"] = fmt.Sprint(period)
+		}
 		out = append(out, verdict(on, c, sev, k.resource(), "Automatic key rotation is on.", "Automatic key rotation is off; enable it.", ev))
 	}
 	return out, nil
 }
 
-func rotationEnabled(ctx context.Context, api interface {
+type rotationReader interface {
 	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
-}, arn string) (bool, error) {
+}
+
+// rotationStatus returns whether automatic rotation is on and its period
+// in days (0 when the answer has none).
+func rotationStatus(ctx context.Context, api rotationReader, arn string) (bool, int32, error) {
 	out, err := api.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(arn)})
 	if err != nil {
-		return false, fmt.Errorf("dataprotection: read rotation status of %s: %w", arn, err)
+		return false, 0, fmt.Errorf("dataprotection: read rotation status of %s: %w", arn, err)
 	}
-	return out.KeyRotationEnabled, nil
+	return out.KeyRotationEnabled, aws.ToInt32(out.RotationPeriodInDays), nil
+}
+
+func rotationEnabled(ctx context.Context, api rotationReader, arn string) (bool, error) {
+	on, _, err := rotationStatus(ctx, api, arn)
+	return on, err
 }
 
 // RemediateKMSKeyRotation turns on automatic rotation (yearly) of the key
@@ -246,6 +258,9 @@ func RemediateKMSKeyRotation(ctx context.Context, api KMSKeyRotationRemediationA
 	if on {
 		rem.Outcome = secpillar.OutcomeCompliant
 		return rem, nil
+	}
+	if k.state != kmstypes.KeyStateEnabled {
+		return rem, fmt.Errorf("dataprotection: key %s is %s: KMS turns rotation on only for enabled keys; enable the key first if it is still needed", k.arn, k.state)
 	}
 	rem.Changes = []secpillar.Change{{Resource: k.resource(), Action: "kms:EnableKeyRotation", Field: "KeyRotationEnabled", Before: "false", After: "true"}}
 	rem.Undo = "Turn rotation off with kms DisableKeyRotation; earlier key material is always kept, so nothing encrypted becomes unreadable."

@@ -243,7 +243,8 @@ func renderEncryption(e bucketEncryption) string {
 
 // RemediateS3BucketSSEKMS sets the default encryption of b to SSE-KMS
 // with a bucket key, using kmsKeyID (a key ID or ARN), or when it is empty
-// the key already configured or else the AWS managed key aws/s3. The
+// the key already configured or else the AWS managed key aws/s3. A bucket
+// on DSSE-KMS stays on DSSE-KMS (only its key changes). The
 // rule's other settings (blocked encryption types) and other rules are
 // carried forward. Objects already stored keep their encryption.
 func RemediateS3BucketSSEKMS(ctx context.Context, api S3BucketEncryptionRemediationAPI, b Bucket, kmsKeyID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
@@ -264,11 +265,17 @@ func RemediateS3BucketSSEKMS(ctx context.Context, api S3BucketEncryptionRemediat
 		key = e.keyID()
 	}
 	def := &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms}
+	if e.algorithm() == s3types.ServerSideEncryptionAwsKmsDsse {
+		def.SSEAlgorithm = s3types.ServerSideEncryptionAwsKmsDsse // never downgrade dual-layer encryption
+		if key == "" {
+			key = e.keyID()
+		}
+	}
 	if key != "" {
 		def.KMSMasterKeyID = aws.String(key)
 	}
 	r.ApplyServerSideEncryptionByDefault = def
-	r.BucketKeyEnabled = aws.Bool(true)
+	r.BucketKeyEnabled = aws.Bool(def.SSEAlgorithm == s3types.ServerSideEncryptionAwsKms) // DSSE-KMS has no bucket keys
 	after := bucketEncryption{rules: []s3types.ServerSideEncryptionRule{r}}
 	rem.Changes = []secpillar.Change{{Resource: b.Resource(), Action: "s3:PutEncryptionConfiguration", Field: "DefaultEncryption", Before: renderEncryption(e), After: renderEncryption(after)}}
 	rem.Undo = "Put the previous default encryption back with s3 PutBucketEncryption (" + renderEncryption(e) + ")."

@@ -113,6 +113,9 @@ func RemediateS3BucketACLsDisabled(ctx context.Context, api S3BucketACLsDisabled
 	if _, err := api.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String(b.Name), OwnershipControls: &s3types.OwnershipControls{
 		Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}},
 	}}, b.inRegion); err != nil {
+		if awserr.IsCode(err, "InvalidBucketAclWithObjectOwnership") {
+			return rem, fmt.Errorf("dataprotection: bucket %s still has ACL grants to others (such as the log delivery group): grant that access in the bucket policy, reset the ACL to private, then retry: %w", b.Name, err)
+		}
 		return rem, fmt.Errorf("dataprotection: put ownership controls of bucket %s: %w", b.Name, err)
 	}
 	got, err := readOwnership(ctx, api, b)

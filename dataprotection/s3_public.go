@@ -134,12 +134,13 @@ func EvaluateBucketExposure(ctx context.Context, api S3BucketExposureAPI, accoun
 	}
 	eff := account.Raise(bucket)
 	access := map[string]bool{}
-	var reasons, neutralised []string
+	var reasons, neutralised, skipped []string
 
 	// ACL layer.
 	switch {
 	case eff.IgnorePublicAcls && !inspectNeutralised:
 		ev["acl"] = "not read: IgnorePublicAcls is on (" + level(account.IgnorePublicAcls) + ")"
+		skipped = append(skipped, "IgnorePublicAcls "+level(account.IgnorePublicAcls)+" neutralises any public ACL")
 	default:
 		acl, err := api.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(b.Name)}, b.inRegion)
 		if err != nil {
@@ -188,6 +189,7 @@ func EvaluateBucketExposure(ctx context.Context, api S3BucketExposureAPI, accoun
 	switch {
 	case eff.RestrictPublicBuckets && !inspectNeutralised:
 		ev["policy"] = "not read: RestrictPublicBuckets is on (" + level(account.RestrictPublicBuckets) + ")"
+		skipped = append(skipped, "RestrictPublicBuckets "+level(account.RestrictPublicBuckets)+" neutralises any public policy")
 	default:
 		doc, err := ReadBucketPolicy(ctx, api, b)
 		if err != nil {
@@ -250,8 +252,8 @@ func EvaluateBucketExposure(ctx context.Context, api S3BucketExposureAPI, accoun
 		x.Reason = "The bucket is public (" + x.Access + "): " + strings.Join(reasons, " and ") + "; turn on Block Public Access and remove the public grants."
 		return x, nil
 	}
-	if len(neutralised) > 0 {
-		x.Reason = "The bucket is not public: " + strings.Join(neutralised, " and ") + "."
+	if len(neutralised)+len(skipped) > 0 {
+		x.Reason = "The bucket is not public: " + strings.Join(append(neutralised, skipped...), " and ") + "."
 		return x, nil
 	}
 	x.Reason = "The bucket is not public: no public ACL grant or policy statement is in effect."
@@ -278,7 +280,10 @@ func level(account bool) string {
 // can read or write it through its ACL or policy once account-level and
 // bucket-level Block Public Access are applied (S3.2, S3.3). The account
 // flags are read once through accountAPI. Public policies and ACLs that
-// Block Public Access neutralises PASS, with that in the evidence.
+// Block Public Access neutralises PASS, with that in the evidence. Object
+// ACLs are not read (that is one call per object): IgnorePublicAcls, or
+// object ownership BucketOwnerEnforced (dataprotection.s3-bucket-acls-disabled),
+// is what keeps them from making objects public.
 func CheckS3BucketNotPublic(ctx context.Context, api S3BucketNotPublicAPI, accountAPI S3AccountPublicAccessBlockAPI, accountID string, optFns ...func(*S3BucketNotPublicOptions)) ([]secpillar.Finding, error) {
 	var o S3BucketNotPublicOptions
 	for _, fn := range optFns {

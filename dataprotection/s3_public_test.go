@@ -67,7 +67,7 @@ func TestCheckS3BucketNotPublic(t *testing.T) {
 				b.PublicAccessBlock = s3bpa(false, true, false, true)
 			},
 			want: map[string]string{
-				"neutral": "PASS: The bucket is not public: no public ACL grant or policy statement is in effect.",
+				"neutral": "PASS: The bucket is not public: IgnorePublicAcls at bucket level neutralises any public ACL and RestrictPublicBuckets at bucket level neutralises any public policy.",
 			},
 			wantEv: map[string]map[string]string{"neutral": {
 				"account_bpa": "BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=false",

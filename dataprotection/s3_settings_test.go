@@ -543,3 +543,18 @@ func TestBucketChecksNeverPassOnUnreadableData(t *testing.T) {
 		})
 	}
 }
+
+func TestRemediateS3BucketSSEKMSKeepsDualLayer(t *testing.T) {
+	a := fakeaws.New(testAccount)
+	a.S3.Bucket("d", "us-east-1").Encryption = &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKmsDsse, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:111122223333:key/old")},
+	}}}
+	rem, err := RemediateS3BucketSSEKMS(context.Background(), s3.NewFromConfig(a.Config()), Bucket{Name: "d", Region: "us-east-1"}, keyARN)
+	if err != nil || rem.Outcome != secpillar.OutcomeChanged {
+		t.Fatalf("remediation = %+v, %v", rem, err)
+	}
+	got := a.S3.Buckets["d"].Encryption.Rules[0]
+	if got.ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAwsKmsDsse || aws.ToString(got.ApplyServerSideEncryptionByDefault.KMSMasterKeyID) != keyARN {
+		t.Errorf("rule after remediation: %+v", got.ApplyServerSideEncryptionByDefault)
+	}
+}

@@ -158,16 +158,25 @@ func RemediateSecurityContact(ctx context.Context, api AlternateContactRemediati
 	return rem, nil
 }
 
+// STSPreferencesAPI is the part of the IAM API that CheckSTSGlobalTokens
+// calls (the account summary carries the token version). *iam.Client
+// satisfies it.
+type STSPreferencesAPI interface {
+	GetAccountSummary(ctx context.Context, in *iam.GetAccountSummaryInput, optFns ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
+}
+
+var _ STSPreferencesAPI = (*iam.Client)(nil)
+
 // STSPreferencesRemediationAPI adds the write of RemediateSTSGlobalTokens.
 // *iam.Client satisfies it.
 type STSPreferencesRemediationAPI interface {
-	RootMFAAPI
+	STSPreferencesAPI
 	SetSecurityTokenServicePreferences(ctx context.Context, in *iam.SetSecurityTokenServicePreferencesInput, optFns ...func(*iam.Options)) (*iam.SetSecurityTokenServicePreferencesOutput, error)
 }
 
 var _ STSPreferencesRemediationAPI = (*iam.Client)(nil)
 
-func tokenVersion(ctx context.Context, api RootMFAAPI) (int32, error) {
+func tokenVersion(ctx context.Context, api STSPreferencesAPI) (int32, error) {
 	out, err := api.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
 	if err != nil {
 		return 0, fmt.Errorf("identity: read account summary: %w", err)
@@ -188,7 +197,7 @@ func tokenVersion(ctx context.Context, api RootMFAAPI) (int32, error) {
 // CheckSTSGlobalTokens reports whether session tokens from the STS global
 // endpoint are version 2, valid in every Region (including Regions enabled
 // later); version 1 tokens only work in Regions enabled by default.
-func CheckSTSGlobalTokens(ctx context.Context, api RootMFAAPI) (secpillar.Finding, error) {
+func CheckSTSGlobalTokens(ctx context.Context, api STSPreferencesAPI) (secpillar.Finding, error) {
 	f := secpillar.Finding{Control: ControlSTSGlobalTokensV2, Severity: secpillar.SeverityLow, Resource: secpillar.AccountResource("")}
 	v, err := tokenVersion(ctx, api)
 	if err != nil {

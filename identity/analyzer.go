@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,6 +20,8 @@ const ControlAccessAnalyzerEnabled = "identity.access-analyzer-enabled"
 // DefaultAnalyzerName is the name RemediateAccessAnalyzer gives the
 // analyzer it creates.
 const DefaultAnalyzerName = "secpillar-external-access"
+
+var analyzerNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,254}$`)
 
 // AccessAnalyzerAPI is the part of the IAM Access Analyzer API that
 // CheckAccessAnalyzer calls. *accessanalyzer.Client satisfies it.
@@ -42,10 +45,14 @@ var _ AccessAnalyzerRemediationAPI = (*accessanalyzer.Client)(nil)
 // "name (type, status)".
 func activeExternalAnalyzers(ctx context.Context, api AccessAnalyzerAPI) (active, all []string, err error) {
 	p := accessanalyzer.NewListAnalyzersPaginator(api, &accessanalyzer.ListAnalyzersInput{})
+	tokens := pageTokens{what: "list access analyzers"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, nil, fmt.Errorf("identity: list access analyzers: %w", err)
+		}
+		if err := tokens.check(false, out.NextToken); err != nil {
+			return nil, nil, err
 		}
 		for _, a := range out.Analyzers {
 			name := aws.ToString(a.Name)
@@ -99,6 +106,9 @@ func RemediateAccessAnalyzer(ctx context.Context, api AccessAnalyzerRemediationA
 	opts := secpillar.NewRemediateOptions(optFns...)
 	if name == "" {
 		name = DefaultAnalyzerName
+	}
+	if !analyzerNameRE.MatchString(name) {
+		return secpillar.Remediation{Control: ControlAccessAnalyzerEnabled}, fmt.Errorf("identity: analyzer name %q must start with a letter and hold only letters, digits, '.', '_' and '-' (at most 255)", name)
 	}
 	res := secpillar.AccountResource("")
 	rem := secpillar.Remediation{Control: ControlAccessAnalyzerEnabled, Resource: res}

@@ -87,6 +87,11 @@ func TestRemediateAccessAnalyzer(t *testing.T) {
 		t.Errorf("analyzers = %+v; the unused-access analyzer must stay and other Regions be untouched", got)
 	}
 
+	fresh := newAccount()
+	if _, err := RemediateAccessAnalyzer(ctx, analyzerClient(fresh, "eu-west-1"), "bad name!"); err == nil || len(fresh.Calls()) != 0 {
+		t.Errorf("bad name: error %v, calls %v", err, fresh.Calls())
+	}
+
 	// The adapter creates the analyzer in the Region of the finding.
 	var c secpillar.Control
 	for _, x := range Controls() {

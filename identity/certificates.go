@@ -47,10 +47,14 @@ type serverCert struct {
 func listServerCerts(ctx context.Context, api ServerCertificatesAPI) ([]serverCert, error) {
 	var out []serverCert
 	p := iam.NewListServerCertificatesPaginator(api, &iam.ListServerCertificatesInput{})
+	tokens := pageTokens{what: "list server certificates"}
 	for p.HasMorePages() {
 		pg, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("identity: list server certificates: %w", err)
+		}
+		if err := tokens.check(pg.IsTruncated, pg.Marker); err != nil {
+			return nil, err
 		}
 		for _, c := range pg.ServerCertificateMetadataList {
 			name := aws.ToString(c.ServerCertificateName)

@@ -24,6 +24,13 @@ func TestDemoAccount(t *testing.T) {
 	if len(rep.Errors) > 0 {
 		t.Fatalf("errors: %+v", rep.Errors)
 	}
+	// Seven controls read the credential report; through its STARTED and
+	// INPROGRESS states they share it rather than generate seven.
+	counts := acct.CallCounts()
+	t.Logf("credential report calls: generate %d, get %d", counts["IAM.GenerateCredentialReport"], counts["IAM.GetCredentialReport"])
+	if g, r := counts["IAM.GenerateCredentialReport"], counts["IAM.GetCredentialReport"]; g > 3*7 || r > 7 || r == 0 {
+		t.Errorf("credential report calls: generate %d, get %d", g, r)
+	}
 	got := map[string][]string{}
 	for _, f := range rep.Findings {
 		name := f.Resource.ID[strings.LastIndex(f.Resource.ID, "/")+1:]

@@ -73,20 +73,14 @@ type authDetails struct {
 func readAuthDetails(ctx context.Context, api AuthorizationDetailsAPI) (*authDetails, error) {
 	d := &authDetails{byARN: map[string]*iamtypes.ManagedPolicyDetail{}}
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(authDetailsPageSize)})
-	seen := map[string]bool{}
+	tokens := pageTokens{what: "read authorization details"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("identity: read authorization details: %w", err)
 		}
-		if out.IsTruncated && aws.ToString(out.Marker) == "" {
-			return nil, errors.New("identity: read authorization details: a truncated page without a marker")
-		}
-		if m := aws.ToString(out.Marker); m != "" {
-			if seen[m] {
-				return nil, fmt.Errorf("identity: read authorization details: the marker %q came back twice", m)
-			}
-			seen[m] = true
+		if err := tokens.check(out.IsTruncated, out.Marker); err != nil {
+			return nil, err
 		}
 		d.Users = append(d.Users, out.UserDetailList...)
 		d.Groups = append(d.Groups, out.GroupDetailList...)
@@ -116,6 +110,32 @@ func readAuthDetails(ctx context.Context, api AuthorizationDetailsAPI) (*authDet
 		}
 	}
 	return d, nil
+}
+
+// pageTokens catches the malformed pages the SDK paginators would end a
+// listing on silently: a truncated page without a marker, and a marker seen
+// before (the paginators stop on a repeated token, which hides the rest).
+type pageTokens struct {
+	what string
+	seen map[string]bool
+}
+
+func (t *pageTokens) check(truncated bool, next *string) error {
+	tok := aws.ToString(next)
+	if truncated && tok == "" {
+		return fmt.Errorf("identity: %s: a truncated page without a marker", t.what)
+	}
+	if tok == "" {
+		return nil
+	}
+	if t.seen == nil {
+		t.seen = map[string]bool{}
+	}
+	if t.seen[tok] {
+		return fmt.Errorf("identity: %s: the pagination token %q came back twice", t.what, tok)
+	}
+	t.seen[tok] = true
+	return nil
 }
 
 // defaultDocument returns the parsed default version of a managed policy.
@@ -152,9 +172,11 @@ func isAWSManaged(arn string) bool {
 	return strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") || strings.Contains(arn, ":iam::aws:policy/")
 }
 
-// isServiceLinked reports whether a role is service-linked: AWS owns its
-// policies and trust.
-func isServiceLinked(path string) bool { return strings.HasPrefix(path, "/aws-service-role/") }
+// isServiceLinked reports whether a role is service-linked (AWS owns its
+// policies and trust), from its path or, when the path is missing, its ARN.
+func isServiceLinked(path, arn string) bool {
+	return strings.HasPrefix(path, "/aws-service-role/") || strings.Contains(arn, ":role/aws-service-role/")
+}
 
 // accountOfARN returns the account field of an ARN, or "".
 func accountOfARN(arn string) string {

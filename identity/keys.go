@@ -35,10 +35,14 @@ type keyPicker func(ctx context.Context, user *iamtypes.User, k iamtypes.AccessK
 func listKeys(ctx context.Context, api KeyRemediationAPI, user string) ([]iamtypes.AccessKeyMetadata, error) {
 	var keys []iamtypes.AccessKeyMetadata
 	p := iam.NewListAccessKeysPaginator(api, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	tokens := pageTokens{what: "list access keys of " + user}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("identity: list access keys of %s: %w", user, err)
+		}
+		if err := tokens.check(out.IsTruncated, out.Marker); err != nil {
+			return nil, err
 		}
 		keys = append(keys, out.AccessKeyMetadata...)
 	}
@@ -216,7 +220,7 @@ func RemediateUnusedAccessKeys(ctx context.Context, api KeyRemediationAPI, users
 		}
 		return false, "", nil
 	})
-	if err == nil {
+	if err == nil && rem.Outcome != secpillar.OutcomeCompliant {
 		rem.Notes = append(rem.Notes, "Unused console passwords are not changed here; disable them with the incident package's console-access containment.")
 	}
 	return rem, err

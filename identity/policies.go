@@ -228,7 +228,7 @@ func CheckNoPrivilegeEscalation(ctx context.Context, api AuthorizationDetailsAPI
 	var out []secpillar.Finding
 	for _, pr := range principals(d) {
 		f := secpillar.Finding{Control: ControlNoPrivilegeEscalation, Severity: sev, Resource: pr.res, Evidence: map[string]string{}}
-		if pr.kind == "role" && isServiceLinked(pr.path) {
+		if pr.kind == "role" && isServiceLinked(pr.path, pr.res.ID) {
 			f.Status, f.Reason = secpillar.StatusNotApplicable, fmt.Sprintf("Role %s is service-linked: AWS owns its policies.", pr.name)
 			out = append(out, f)
 			continue

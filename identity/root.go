@@ -222,24 +222,34 @@ func CheckRootHardwareMFA(ctx context.Context, api RootHardwareMFAAPI) (secpilla
 		f.Reason = "The root user has credentials but no MFA device at all: assign a hardware MFA device to it."
 		return f, nil
 	}
+	// Read every page before deciding, so that a malformed later page is
+	// an error rather than hidden behind an early answer.
+	rootSerial := ""
 	p := iam.NewListVirtualMFADevicesPaginator(api, &iam.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAny})
+	tokens := pageTokens{what: "list virtual MFA devices"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return secpillar.Finding{}, fmt.Errorf("identity: list virtual MFA devices: %w", err)
+		}
+		if err := tokens.check(out.IsTruncated, out.Marker); err != nil {
+			return secpillar.Finding{}, err
 		}
 		for _, d := range out.VirtualMFADevices {
 			serial := aws.ToString(d.SerialNumber)
 			if serial == "" {
 				return secpillar.Finding{}, errors.New("identity: list virtual MFA devices: a device without a serial number")
 			}
-			if isRootVirtualMFA(d) {
-				f.Status = secpillar.StatusFail
-				f.Evidence["virtual_mfa_serial"] = serial
-				f.Reason = "The root user's MFA device is virtual: replace it with a hardware MFA device or security key."
-				return f, nil
+			if isRootVirtualMFA(d) && rootSerial == "" {
+				rootSerial = serial
 			}
 		}
+	}
+	if rootSerial != "" {
+		f.Status = secpillar.StatusFail
+		f.Evidence["virtual_mfa_serial"] = rootSerial
+		f.Reason = "The root user's MFA device is virtual: replace it with a hardware MFA device or security key."
+		return f, nil
 	}
 	f.Status = secpillar.StatusPass
 	f.Reason = "The root user's MFA device is not a virtual device."

@@ -61,3 +61,21 @@ func TestIdentityCatalogueCallCount(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkIdentityCatalogue runs the whole catalogue on a synthetic
+// account of 1,000 users and roles and reports the IAM calls per run.
+func BenchmarkIdentityCatalogue(b *testing.B) {
+	acct := fakeaws.Synthetic(fakeaws.SyntheticParams{Seed: 7, Users: 1000, Roles: 1000, Policies: 500, Regions: 1})
+	acct.Now = func() time.Time { return now }
+	acct.PageSize = 100
+	acct.IAM.ReportReadyAfter = -1
+	controls := Controls()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		acct.ResetCalls()
+		if _, err := secpillar.Run(context.Background(), acct.Config(), controls, func(o *secpillar.RunOptions) { o.Regions = []string{"us-east-1"} }); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(acct.CallCount("IAM", "")), "iam-calls/op")
+	}
+}

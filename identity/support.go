@@ -86,10 +86,14 @@ func trustedPrincipalARN(p string) (string, error) {
 func attachedPolicies(ctx context.Context, api SupportRoleRemediationAPI, role string) ([]string, error) {
 	var out []string
 	p := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
+	tokens := pageTokens{what: "list policies of role " + role}
 	for p.HasMorePages() {
 		pg, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("identity: list policies of role %s: %w", role, err)
+		}
+		if err := tokens.check(pg.IsTruncated, pg.Marker); err != nil {
+			return nil, err
 		}
 		for _, a := range pg.AttachedPolicies {
 			out = append(out, aws.ToString(a.PolicyArn))

@@ -137,6 +137,7 @@ func orgMembers(ctx context.Context, api OrganizationAccountsAPI) (map[string]bo
 		members[m] = true
 	}
 	p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
+	tokens := pageTokens{what: "list organization accounts"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		var notAdmin *orgtypes.AccessDeniedException
@@ -145,6 +146,9 @@ func orgMembers(ctx context.Context, api OrganizationAccountsAPI) (map[string]bo
 		}
 		if err != nil {
 			return nil, "", fmt.Errorf("identity: list organization accounts: %w", err)
+		}
+		if err := tokens.check(false, out.NextToken); err != nil {
+			return nil, "", err
 		}
 		for _, a := range out.Accounts {
 			if id := aws.ToString(a.Id); id != "" {

@@ -325,6 +325,7 @@ func ruleTargets(ctx context.Context, events SecurityAlertRulesAPI, rule string)
 // topicConfirmed reports whether a topic has a confirmed subscription
 // (one whose ARN is neither "PendingConfirmation" nor "Deleted").
 func topicConfirmed(ctx context.Context, topics TopicSubscriptionsAPI, topic, region string) (bool, error) {
+	found := false
 	p := sns.NewListSubscriptionsByTopicPaginator(topics, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topic)})
 	for p.HasMorePages() {
 		pg, err := p.NextPage(ctx, func(o *sns.Options) {
@@ -342,11 +343,13 @@ func topicConfirmed(ctx context.Context, topics TopicSubscriptionsAPI, topic, re
 			switch arn := aws.ToString(s.SubscriptionArn); arn {
 			case "", "PendingConfirmation", "Deleted":
 			default:
-				return true, nil
+				found = true
 			}
 		}
 	}
-	return false, nil
+	// Every page is read even after a confirmed subscription, so that a
+	// malformed listing is an error rather than hidden.
+	return found, nil
 }
 
 // collectPages walks a NextToken API that has no SDK paginator. A token

@@ -22,6 +22,7 @@ const EventBusNotPublicID = "incident.eventbridge-bus-not-public"
 // CheckEventBusPolicyNotPublic calls. *eventbridge.Client satisfies it.
 type EventBusPolicyAPI interface {
 	ListEventBuses(ctx context.Context, in *eventbridge.ListEventBusesInput, optFns ...func(*eventbridge.Options)) (*eventbridge.ListEventBusesOutput, error)
+	DescribeEventBus(ctx context.Context, in *eventbridge.DescribeEventBusInput, optFns ...func(*eventbridge.Options)) (*eventbridge.DescribeEventBusOutput, error)
 }
 
 var _ EventBusPolicyAPI = (*eventbridge.Client)(nil)
@@ -41,7 +42,8 @@ var _ EventBusPolicyRemediationAPI = (*eventbridge.Client)(nil)
 // manage its rules): a public statement in AWS's sense, that no fixed
 // account, organization, source or network condition restricts. A bus
 // without a policy passes. EventBridge policies are plain JSON (not
-// URL-encoded).
+// URL-encoded). A bus that ListEventBuses shows without a policy is read
+// with DescribeEventBus before it passes.
 func CheckEventBusPolicyNotPublic(ctx context.Context, api EventBusPolicyAPI) ([]secpillar.Finding, error) {
 	buses, err := collectPages(ctx, "list event buses", func(ctx context.Context, tok *string) ([]ebtypes.EventBus, *string, error) {
 		out, err := api.ListEventBuses(ctx, &eventbridge.ListEventBusesInput{NextToken: tok})
@@ -60,6 +62,15 @@ func CheckEventBusPolicyNotPublic(ctx context.Context, api EventBusPolicyAPI) ([
 			return nil, err
 		}
 		f := secpillar.Finding{Control: EventBusNotPublicID, Severity: secpillar.SeverityHigh, Resource: res, Evidence: map[string]string{"bus_name": name}}
+		if b.Policy == nil {
+			// A bus listed without a policy is confirmed by reading it:
+			// "no policy" must come from the bus itself before it passes.
+			d, err := api.DescribeEventBus(ctx, &eventbridge.DescribeEventBusInput{Name: aws.String(res.ID)})
+			if err != nil {
+				return nil, fmt.Errorf("incident: read event bus %s: %w", res.ID, err)
+			}
+			b.Policy = d.Policy
+		}
 		pub, err := publicBusStatements(aws.ToString(b.Policy), res.Account)
 		if err != nil {
 			return nil, fmt.Errorf("incident: event bus %s: %w", res.ID, err)

@@ -61,6 +61,17 @@ func TestCheckEventBusPolicyNotPublic(t *testing.T) {
 			wantErr: "default",
 		},
 		{
+			name: "a policy missing from the list is read from the bus",
+			setup: func(a *fakeaws.Account) {
+				a.EventBridge.Bus("us-east-1", "default").Policy = doc(publicStatement)
+				a.Inject(fakeaws.Fault{Service: "EventBridge", Operation: "ListEventBuses", Respond: func(context.Context, any) (any, error) {
+					return &eventbridge.ListEventBusesOutput{EventBuses: []ebtypes.EventBus{{Name: aws.String("default"), Arn: aws.String(busARN("default"))}}}, nil
+				}})
+			},
+			want:   map[string]secpillar.Status{busARN("default"): secpillar.StatusFail},
+			wantEv: "Anyone",
+		},
+		{
 			name: "nil Arn",
 			setup: func(a *fakeaws.Account) {
 				a.Inject(fakeaws.Fault{Service: "EventBridge", Operation: "ListEventBuses", Respond: func(context.Context, any) (any, error) {

@@ -99,8 +99,8 @@ func Controls() []secpillar.Control {
 			Domain:                 secpillar.DomainIncident,
 			Severity:               secpillar.SeverityHigh,
 			Scope:                  secpillar.ScopeRegional,
-			Permissions:            []string{"events:ListEventBuses"},
-			RemediationPermissions: []string{"events:DescribeEventBus", "events:PutPermission", "events:RemovePermission"},
+			Permissions:            []string{"events:ListEventBuses", "events:DescribeEventBus"},
+			RemediationPermissions: []string{"events:PutPermission", "events:RemovePermission"},
 			Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
 				return CheckEventBusPolicyNotPublic(ctx, eventbridge.NewFromConfig(cfg))
 			},

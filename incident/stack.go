@@ -85,7 +85,11 @@ func newStackInfo(s cfntypes.Stack) (stackInfo, error) {
 	if a, err := arn.Parse(id); err == nil {
 		res.Region, res.Account = a.Region, a.AccountID
 	}
-	return stackInfo{stack: s, id: id, name: name, resource: res, nested: aws.ToString(s.ParentId) != ""}, nil
+	// A nested stack names its parent and its root; either is enough, so
+	// that one missing field does not turn a nested stack into a root.
+	root := aws.ToString(s.RootId)
+	nested := aws.ToString(s.ParentId) != "" || (root != "" && root != id)
+	return stackInfo{stack: s, id: id, name: name, resource: res, nested: nested}, nil
 }
 
 // stackTarget checks a stack name or ID given by a caller.

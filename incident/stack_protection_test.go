@@ -37,12 +37,15 @@ func TestCheckStackTerminationProtection(t *testing.T) {
 				cf.AddStack("us-east-1", cfntypes.Stack{StackName: aws.String("old"), StackStatus: cfntypes.StackStatusDeleteComplete})
 				cf.AddStack("us-east-1", cfntypes.Stack{StackName: aws.String("rolled"), StackStatus: cfntypes.StackStatusUpdateRollbackComplete, EnableTerminationProtection: aws.Bool(true)})
 				cf.AddStack("eu-west-1", cfntypes.Stack{StackName: aws.String("elsewhere")})
+				// Nested, though only RootId says so.
+				cf.AddStack("us-east-1", cfntypes.Stack{StackName: aws.String("prod-cache"), RootId: aws.String(stackID("prod")), EnableTerminationProtection: aws.Bool(true)})
 			},
 			want: map[string]secpillar.Status{
-				stackID("prod"):    secpillar.StatusPass,
-				stackID("dev"):     secpillar.StatusFail,
-				stackID("prod-db"): secpillar.StatusNotApplicable,
-				stackID("rolled"):  secpillar.StatusPass,
+				stackID("prod"):       secpillar.StatusPass,
+				stackID("dev"):        secpillar.StatusFail,
+				stackID("prod-db"):    secpillar.StatusNotApplicable,
+				stackID("prod-cache"): secpillar.StatusNotApplicable,
+				stackID("rolled"):     secpillar.StatusPass,
 			},
 		},
 		{name: "no stacks: nothing to report", setup: func(*fakeaws.Account) {}, want: map[string]secpillar.Status{}},

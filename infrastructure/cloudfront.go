@@ -66,7 +66,7 @@ var _ CloudFrontUpdateAPI = (*cloudfront.Client)(nil)
 func listDistributions(ctx context.Context, api CloudFrontListAPI) ([]cftypes.DistributionSummary, error) {
 	var out []cftypes.DistributionSummary
 	guard := newPageGuard("list CloudFront distributions")
-	p := cloudfront.NewListDistributionsPaginator(api, &cloudfront.ListDistributionsInput{})
+	p := cloudfront.NewListDistributionsPaginator(api, &cloudfront.ListDistributionsInput{}, func(o *cloudfront.ListDistributionsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -129,10 +129,16 @@ func (v distributionView) behaviors() ([]behavior, error) {
 	out := []behavior{{path: "default (*)", policy: v.dcb.ViewerProtocolPolicy, origin: aws.ToString(v.dcb.TargetOriginId)}}
 	if v.cbs != nil {
 		for _, cb := range v.cbs.Items {
+			if cb.PathPattern == nil {
+				return nil, fmt.Errorf("distribution %s has a cache behavior without PathPattern", v.id)
+			}
 			out = append(out, behavior{path: aws.ToString(cb.PathPattern), policy: cb.ViewerProtocolPolicy, origin: aws.ToString(cb.TargetOriginId)})
 		}
 	}
 	for _, b := range out {
+		if b.origin == "" {
+			return nil, fmt.Errorf("distribution %s cache behavior %s has no TargetOriginId", v.id, b.path)
+		}
 		switch b.policy {
 		case cftypes.ViewerProtocolPolicyAllowAll, cftypes.ViewerProtocolPolicyHttpsOnly, cftypes.ViewerProtocolPolicyRedirectToHttps:
 		case "":
@@ -152,6 +158,11 @@ func (v distributionView) originList() ([]cftypes.Origin, error) {
 		if o.Id == nil || o.DomainName == nil {
 			return nil, fmt.Errorf("distribution %s has an origin without Id or DomainName", v.id)
 		}
+		if o.CustomOriginConfig == nil && o.S3OriginConfig == nil && o.VpcOriginConfig == nil {
+			// Every origin is one of the three kinds; without the
+			// configuration its protocols cannot be judged.
+			return nil, fmt.Errorf("distribution %s origin %s has no CustomOriginConfig, S3OriginConfig or VpcOriginConfig", v.id, *o.Id)
+		}
 	}
 	return v.origins.Items, nil
 }
@@ -159,14 +170,7 @@ func (v distributionView) originList() ([]cftypes.Origin, error) {
 // isS3Origin reports whether an origin is an S3 bucket's REST endpoint
 // (website endpoints are custom origins).
 func isS3Origin(o cftypes.Origin) bool {
-	if o.S3OriginConfig != nil {
-		return true
-	}
-	if o.CustomOriginConfig != nil {
-		return false
-	}
-	d := aws.ToString(o.DomainName)
-	return strings.HasSuffix(d, ".amazonaws.com") && strings.Contains(d, ".s3.") && !strings.Contains(d, "s3-website")
+	return o.S3OriginConfig != nil
 }
 
 // s3BucketOfOrigin returns the bucket name of an S3 origin domain
@@ -481,10 +485,18 @@ func validDistributionID(id string) error {
 // stale (someone changed the distribution in between) it re-reads and
 // recomputes once, then fails.
 func updateDistribution(ctx context.Context, api CloudFrontUpdateAPI, control, id, undo string, mutate cfMutation, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
+	reported := id
+	if strings.HasPrefix(id, "arn:") {
+		a, err := arn.Parse(id)
+		if err != nil || a.Service != "cloudfront" || !strings.HasPrefix(a.Resource, "distribution/") {
+			return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a CloudFront distribution ARN", id)
+		}
+		id = strings.TrimPrefix(a.Resource, "distribution/")
+	}
 	if err := validDistributionID(id); err != nil {
 		return secpillar.Remediation{}, err
 	}
-	res := secpillar.Resource{Type: DistributionResourceType, ID: id}
+	res := secpillar.Resource{Type: DistributionResourceType, ID: reported, Account: accountOfARN(reported)}
 	rem := secpillar.Remediation{Control: control, Resource: res}
 	fresh := secpillar.FreshReads(ctx)
 	for attempt := 0; ; attempt++ {

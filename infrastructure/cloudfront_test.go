@@ -147,8 +147,16 @@ func TestCloudFrontCheckErrors(t *testing.T) {
 	wantError(t, "truncated without marker", nil, respondWith("CloudFront", "ListDistributions", &cloudfront.ListDistributionsOutput{DistributionList: &cftypes.DistributionList{IsTruncated: aws.Bool(true)}}), viewer, "no NextMarker")
 	wantError(t, "nil default behavior", nil, list(func(s *cftypes.DistributionSummary) { s.DefaultCacheBehavior = nil }), viewer, "no DefaultCacheBehavior")
 	wantError(t, "unknown viewer policy", nil, list(func(s *cftypes.DistributionSummary) {
-		s.DefaultCacheBehavior = &cftypes.DefaultCacheBehavior{ViewerProtocolPolicy: "quic-only"}
+		s.DefaultCacheBehavior = &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("app"), ViewerProtocolPolicy: "quic-only"}
 	}), viewer, `unknown ViewerProtocolPolicy "quic-only"`)
+	wantError(t, "nil target origin", nil, list(func(s *cftypes.DistributionSummary) {
+		s.DefaultCacheBehavior = &cftypes.DefaultCacheBehavior{ViewerProtocolPolicy: "https-only"}
+	}), origin, "no TargetOriginId")
+	wantError(t, "origin of no kind", nil, list(func(s *cftypes.DistributionSummary) {
+		o := *s.Origins
+		o.Items = []cftypes.Origin{{Id: aws.String("app"), DomainName: aws.String("a.example")}}
+		s.Origins = &o
+	}), origin, "no CustomOriginConfig, S3OriginConfig or VpcOriginConfig")
 	wantError(t, "nil origins", nil, list(func(s *cftypes.DistributionSummary) { s.Origins = nil }), origin, "no Origins")
 	wantError(t, "nil ssl protocols", nil, list(func(s *cftypes.DistributionSummary) {
 		o := *s.Origins

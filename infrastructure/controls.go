@@ -97,11 +97,11 @@ func Controls() []secpillar.Control {
 				return CheckSecurityGroupAdminPorts(ctx, ec2.NewFromConfig(cfg))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				region, id, err := ec2Target(f, "security-group")
+				region, _, err := ec2Target(f, "security-group")
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateSecurityGroupAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, withOptions(o))
+				return RemediateSecurityGroupAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), f.Resource.ID, nil, withOptions(o))
 			},
 		},
 		{
@@ -117,11 +117,11 @@ func Controls() []secpillar.Control {
 				return CheckSecurityGroupHighRiskPorts(ctx, ec2.NewFromConfig(cfg))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				region, id, err := ec2Target(f, "security-group")
+				region, _, err := ec2Target(f, "security-group")
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateSecurityGroupHighRiskPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, withOptions(o))
+				return RemediateSecurityGroupHighRiskPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), f.Resource.ID, nil, withOptions(o))
 			},
 		},
 		{
@@ -137,11 +137,11 @@ func Controls() []secpillar.Control {
 				return CheckDefaultSecurityGroupsClosed(ctx, ec2.NewFromConfig(cfg))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				region, id, err := ec2Target(f, "security-group")
+				region, _, err := ec2Target(f, "security-group")
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateDefaultSecurityGroup(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+				return RemediateDefaultSecurityGroup(ctx, ec2.NewFromConfig(inRegion(cfg, region)), f.Resource.ID, withOptions(o))
 			},
 		},
 		{
@@ -157,11 +157,11 @@ func Controls() []secpillar.Control {
 				return CheckNetworkACLAdminPorts(ctx, ec2.NewFromConfig(cfg), cfg.Region)
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				region, id, err := ec2Target(f, "network-acl")
+				region, _, err := ec2Target(f, "network-acl")
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateNetworkACLAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, nil, withOptions(o))
+				return RemediateNetworkACLAdminPorts(ctx, ec2.NewFromConfig(inRegion(cfg, region)), f.Resource.ID, nil, withOptions(o))
 			},
 		},
 		{
@@ -204,11 +204,11 @@ func Controls() []secpillar.Control {
 				return CheckSubnetAutoAssignPublicIP(ctx, ec2.NewFromConfig(cfg))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				region, id, err := ec2Target(f, "subnet")
+				region, _, err := ec2Target(f, "subnet")
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateSubnetAutoAssignPublicIP(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+				return RemediateSubnetAutoAssignPublicIP(ctx, ec2.NewFromConfig(inRegion(cfg, region)), f.Resource.ID, withOptions(o))
 			},
 		},
 		{
@@ -236,11 +236,11 @@ func Controls() []secpillar.Control {
 				return CheckInstancesIMDSv2(ctx, ec2.NewFromConfig(cfg), cfg.Region)
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				region, id, err := ec2Target(f, "instance")
+				region, _, err := ec2Target(f, "instance")
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateInstanceIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+				return RemediateInstanceIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), f.Resource.ID, withOptions(o))
 			},
 		},
 		{
@@ -278,11 +278,11 @@ func Controls() []secpillar.Control {
 				return CheckLaunchTemplatesIMDSv2(ctx, ec2.NewFromConfig(cfg), cfg.Region)
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				region, id, err := ec2Target(f, "launch-template")
+				region, _, err := ec2Target(f, "launch-template")
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateLaunchTemplateIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), id, withOptions(o))
+				return RemediateLaunchTemplateIMDSv2(ctx, ec2.NewFromConfig(inRegion(cfg, region)), f.Resource.ID, withOptions(o))
 			},
 		},
 		{
@@ -298,11 +298,11 @@ func Controls() []secpillar.Control {
 				return CheckCloudFrontViewerHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				id, err := distributionTarget(f)
+				_, err := distributionTarget(f)
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateCloudFrontViewerHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+				return RemediateCloudFrontViewerHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), f.Resource.ID, withOptions(o))
 			},
 		},
 		{
@@ -318,11 +318,11 @@ func Controls() []secpillar.Control {
 				return CheckCloudFrontOriginHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				id, err := distributionTarget(f)
+				_, err := distributionTarget(f)
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateCloudFrontOriginHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+				return RemediateCloudFrontOriginHTTPS(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), f.Resource.ID, withOptions(o))
 			},
 		},
 		{
@@ -338,11 +338,11 @@ func Controls() []secpillar.Control {
 				return CheckCloudFrontNoDeprecatedOriginSSL(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				id, err := distributionTarget(f)
+				_, err := distributionTarget(f)
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateCloudFrontNoDeprecatedOriginSSL(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, withOptions(o))
+				return RemediateCloudFrontNoDeprecatedOriginSSL(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), f.Resource.ID, withOptions(o))
 			},
 		},
 		{
@@ -358,11 +358,11 @@ func Controls() []secpillar.Control {
 				return CheckCloudFrontViewerTLSPolicy(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				id, err := distributionTarget(f)
+				_, err := distributionTarget(f)
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateCloudFrontViewerTLSPolicy(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, "", withOptions(o))
+				return RemediateCloudFrontViewerTLSPolicy(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), f.Resource.ID, "", withOptions(o))
 			},
 		},
 		{
@@ -416,11 +416,11 @@ func Controls() []secpillar.Control {
 				return CheckCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)))
 			},
 			Remediate: func(ctx context.Context, cfg aws.Config, f secpillar.Finding, o secpillar.RemediateOptions) (secpillar.Remediation, error) {
-				id, err := distributionTarget(f)
+				_, err := distributionTarget(f)
 				if err != nil {
 					return secpillar.Remediation{}, err
 				}
-				return RemediateCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), id, "", withOptions(o))
+				return RemediateCloudFrontDefaultRootObject(ctx, cloudfront.NewFromConfig(globalConfig(cfg)), f.Resource.ID, "", withOptions(o))
 			},
 		},
 		{

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -89,12 +88,14 @@ func CheckInstancesIMDSv2(ctx context.Context, api InstancesAPI, region string) 
 	return out, nil
 }
 
-// RemediateInstanceIMDSv2 sets HttpTokens to required on one instance,
+// RemediateInstanceIMDSv2 sets HttpTokens to required on one instance
+// (its ID or ARN),
 // leaving every other metadata option as it is.
 func RemediateInstanceIMDSv2(ctx context.Context, api InstanceIMDSRemediationAPI, instanceID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(instanceID, "i-") || len(instanceID) < 3 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not an instance ID (i-...)", instanceID)
+	instanceID, reported, err := ec2IDOrARN(instanceID, "instance", "i-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	read := func(ctx context.Context) (ec2types.Instance, bool, error) {
 		out, err := api.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{instanceID}})
@@ -115,7 +116,7 @@ func RemediateInstanceIMDSv2(ctx context.Context, api InstanceIMDSRemediationAPI
 	if err != nil {
 		return secpillar.Remediation{}, err
 	}
-	res := secpillar.Resource{Type: InstanceResourceType, ID: instanceID}
+	res := secpillar.Resource{Type: InstanceResourceType, ID: reported, Region: regionOfARN(reported), Account: accountOfARN(reported)}
 	rem := secpillar.Remediation{Control: ControlIMDSv2Required, Resource: res}
 	if ok {
 		rem.Outcome = secpillar.OutcomeCompliant
@@ -304,7 +305,7 @@ func templateVerdict(v ec2types.LaunchTemplateVersion) (bool, string, error) {
 func CheckLaunchTemplatesIMDSv2(ctx context.Context, api LaunchTemplatesAPI, region string) ([]secpillar.Finding, error) {
 	defaults := map[string]ec2types.LaunchTemplateVersion{}
 	guard := newPageGuard("list default launch template versions")
-	vp := ec2.NewDescribeLaunchTemplateVersionsPaginator(api, &ec2.DescribeLaunchTemplateVersionsInput{Versions: []string{"$Default"}})
+	vp := ec2.NewDescribeLaunchTemplateVersionsPaginator(api, &ec2.DescribeLaunchTemplateVersionsInput{Versions: []string{"$Default"}}, func(o *ec2.DescribeLaunchTemplateVersionsPaginatorOptions) { o.Limit = 200 })
 	for vp.HasMorePages() {
 		page, err := vp.NextPage(ctx)
 		if err != nil {
@@ -322,7 +323,7 @@ func CheckLaunchTemplatesIMDSv2(ctx context.Context, api LaunchTemplatesAPI, reg
 	}
 	var out []secpillar.Finding
 	guard = newPageGuard("list launch templates")
-	p := ec2.NewDescribeLaunchTemplatesPaginator(api, &ec2.DescribeLaunchTemplatesInput{})
+	p := ec2.NewDescribeLaunchTemplatesPaginator(api, &ec2.DescribeLaunchTemplatesInput{}, func(o *ec2.DescribeLaunchTemplatesPaginatorOptions) { o.Limit = 200 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -376,13 +377,14 @@ func readDefaultVersion(ctx context.Context, api LaunchTemplateRemediationAPI, i
 }
 
 // RemediateLaunchTemplateIMDSv2 creates a new version of one launch
-// template from its default version, with HttpTokens required and every
+// template (its ID or ARN) from its default version, with HttpTokens required and every
 // other setting carried forward (the other metadata options included),
 // and makes it the default version. Older versions are kept.
 func RemediateLaunchTemplateIMDSv2(ctx context.Context, api LaunchTemplateRemediationAPI, templateID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(templateID, "lt-") || len(templateID) < 4 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a launch template ID (lt-...)", templateID)
+	templateID, reported, err := ec2IDOrARN(templateID, "launch-template", "lt-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	v, err := readDefaultVersion(ctx, api, templateID)
 	if err != nil {
@@ -392,7 +394,7 @@ func RemediateLaunchTemplateIMDSv2(ctx context.Context, api LaunchTemplateRemedi
 	if err != nil {
 		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %w", err)
 	}
-	res := secpillar.Resource{Type: LaunchTemplateResourceType, ID: templateID}
+	res := secpillar.Resource{Type: LaunchTemplateResourceType, ID: reported, Region: regionOfARN(reported), Account: accountOfARN(reported)}
 	rem := secpillar.Remediation{Control: ControlLaunchTemplateIMDSv2, Resource: res}
 	if ok {
 		rem.Outcome = secpillar.OutcomeCompliant

@@ -33,8 +33,8 @@ func TestInstancesIMDSv2(t *testing.T) {
 	}
 	wantError(t, "access denied", seedInstances, func(a *fakeaws.Account) { a.DenyAccess("EC2", "DescribeInstances", "") }, check, "explicit deny")
 	running := &ec2types.InstanceState{Name: ec2types.InstanceStateNameRunning}
-	wantError(t, "nil metadata options", nil, respondWith("EC2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{{InstanceId: aws.String("i-1"), State: running}}}}}), check, "no MetadataOptions")
-	wantError(t, "unknown tokens", nil, respondWith("EC2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{{InstanceId: aws.String("i-1"), State: running, MetadataOptions: &ec2types.InstanceMetadataOptionsResponse{HttpTokens: "sometimes"}}}}}}), check, `unknown MetadataOptions.HttpTokens "sometimes"`)
+	wantError(t, "nil metadata options", nil, respondWith("EC2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{OwnerId: aws.String("1"), Instances: []ec2types.Instance{{InstanceId: aws.String("i-1"), State: running}}}}}), check, "no MetadataOptions")
+	wantError(t, "unknown tokens", nil, respondWith("EC2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{OwnerId: aws.String("1"), Instances: []ec2types.Instance{{InstanceId: aws.String("i-1"), State: running, MetadataOptions: &ec2types.InstanceMetadataOptionsResponse{HttpTokens: "sometimes"}}}}}}), check, `unknown MetadataOptions.HttpTokens "sometimes"`)
 
 	var failed secpillar.Finding
 	for _, f := range fs {

@@ -251,6 +251,17 @@ func CheckInspectorCriticalFindings(ctx context.Context, api InspectorFindingsAP
 			return secpillar.Finding{}, fmt.Errorf("infrastructure: list critical Inspector findings: %w", err)
 		}
 		for _, x := range page.Findings {
+			switch x.Severity {
+			case inspectortypes.SeverityCritical, inspectortypes.SeverityHigh, inspectortypes.SeverityMedium, inspectortypes.SeverityLow,
+				inspectortypes.SeverityInformational, inspectortypes.SeverityUntriaged:
+			default:
+				return secpillar.Finding{}, fmt.Errorf("infrastructure: list critical Inspector findings: %s has an unknown severity %q", aws.ToString(x.FindingArn), x.Severity)
+			}
+			switch x.Status {
+			case inspectortypes.FindingStatusActive, inspectortypes.FindingStatusSuppressed, inspectortypes.FindingStatusClosed:
+			default:
+				return secpillar.Finding{}, fmt.Errorf("infrastructure: list critical Inspector findings: %s has an unknown status %q", aws.ToString(x.FindingArn), x.Status)
+			}
 			if x.Severity != inspectortypes.SeverityCritical || x.Status != inspectortypes.FindingStatusActive {
 				continue // the filter is the service's; do not trust it blindly
 			}

@@ -239,7 +239,7 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 	}
 	var out []secpillar.Finding
 	guard := newPageGuard("list network ACLs")
-	p := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{})
+	p := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{}, func(o *ec2.DescribeNetworkAclsPaginatorOptions) { o.Limit = 100 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -249,6 +249,9 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 			id, entries, err := parseACL(a)
 			if err != nil {
 				return nil, fmt.Errorf("infrastructure: list network ACLs: %w", err)
+			}
+			if aws.ToString(a.OwnerId) == "" {
+				return nil, fmt.Errorf("infrastructure: list network ACLs: %s has no OwnerId", id)
 			}
 			bad, open := openEntries(entries, ports)
 			f := secpillar.Finding{Control: ControlNACLNoAdminPortsOpen, Severity: secpillar.SeverityMedium, Resource: naclResource(a, region), Evidence: map[string]string{
@@ -277,14 +280,15 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 }
 
 // RemediateNetworkACLAdminPorts removes exactly the inbound entries of
-// one network ACL through which 0.0.0.0/0 or ::/0 reach an administration
+// one network ACL (its ID or ARN) through which 0.0.0.0/0 or ::/0 reach an administration
 // port (AdminPorts, or ports when given), and nothing else, under the
 // MaxResources guard (counted in entries). Undo lists the entries to
 // create again.
 func RemediateNetworkACLAdminPorts(ctx context.Context, api NetworkACLRemediationAPI, aclID string, ports []int32, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(aclID, "acl-") || len(aclID) < 5 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a network ACL ID (acl-...)", aclID)
+	aclID, reported, err := ec2IDOrARN(aclID, "network-acl", "acl-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	if len(ports) == 0 {
 		ports = AdminPorts
@@ -310,7 +314,7 @@ func RemediateNetworkACLAdminPorts(ctx context.Context, api NetworkACLRemediatio
 	if err != nil {
 		return secpillar.Remediation{}, err
 	}
-	res := secpillar.Resource{Type: NetworkACLResourceType, ID: aclID, Account: aws.ToString(acl.OwnerId)}
+	res := secpillar.Resource{Type: NetworkACLResourceType, ID: reported, Region: regionOfARN(reported), Account: aws.ToString(acl.OwnerId)}
 	rem := secpillar.Remediation{Control: ControlNACLNoAdminPortsOpen, Resource: res}
 	bad, _ := openEntries(entries, ports)
 	if len(bad) == 0 {

@@ -108,7 +108,7 @@ func TestCheckNetworkACLAdminPortsErrors(t *testing.T) {
 			a.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeNetworkAcls", Respond: func(context.Context, any) (any, error) {
 				e := entry(100, "allow", "6", 22, 22, "0.0.0.0/0")
 				mut(&e)
-				return &ec2.DescribeNetworkAclsOutput{NetworkAcls: []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1"), Entries: []ec2types.NetworkAclEntry{e}}}}, nil
+				return &ec2.DescribeNetworkAclsOutput{NetworkAcls: []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1"), OwnerId: aws.String("1"), Entries: []ec2types.NetworkAclEntry{e}}}}, nil
 			}})
 		}
 	}
@@ -125,6 +125,11 @@ func TestCheckNetworkACLAdminPortsErrors(t *testing.T) {
 		{"nil cidr", respond(func(e *ec2types.NetworkAclEntry) { e.CidrBlock = nil }), "no CidrBlock"},
 		{"nil port range", respond(func(e *ec2types.NetworkAclEntry) { e.PortRange = nil }), "no PortRange"},
 		{"nil protocol", respond(func(e *ec2types.NetworkAclEntry) { e.Protocol = nil }), "no Protocol"},
+		{"nil owner", func(a *fakeaws.Account) {
+			a.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeNetworkAcls", Respond: func(context.Context, any) (any, error) {
+				return &ec2.DescribeNetworkAclsOutput{NetworkAcls: []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1")}}}, nil
+			}})
+		}, "no OwnerId"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,5 +266,25 @@ func TestRemediateDefaultSecurityGroupsGuard(t *testing.T) {
 	var tooMany *secpillar.TooManyResourcesError
 	if !errors.As(err, &tooMany) || tooMany.Count != 2 || acct.CallCount("EC2", "RevokeSecurityGroupEgress") != 0 {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestEC2IDOrARN(t *testing.T) {
+	tests := []struct {
+		in, typ, prefix, id, reported string
+		ok                            bool
+	}{
+		{"acl-0123", "network-acl", "acl-", "acl-0123", "acl-0123", true},
+		{"arn:aws:ec2:eu-west-1:111122223333:network-acl/acl-0123", "network-acl", "acl-", "acl-0123", "arn:aws:ec2:eu-west-1:111122223333:network-acl/acl-0123", true},
+		{"arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-1", "network-acl", "acl-", "", "", false},
+		{"acl-", "network-acl", "acl-", "", "", false},
+		{"", "network-acl", "acl-", "", "", false},
+		{"arn:aws:s3:::bucket", "vpc", "vpc-", "", "", false},
+	}
+	for _, tt := range tests {
+		id, reported, err := ec2IDOrARN(tt.in, tt.typ, tt.prefix)
+		if (err == nil) != tt.ok || id != tt.id || reported != tt.reported {
+			t.Errorf("%q: got %q, %q, %v", tt.in, id, reported, err)
+		}
 	}
 }

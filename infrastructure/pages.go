@@ -76,3 +76,20 @@ func joinOrNone(xs []string) string {
 	}
 	return strings.Join(xs, ",")
 }
+
+// ec2IDOrARN accepts an EC2 resource ID (such as "acl-0123...") or its
+// ARN, and returns the ID and the ID a remediation reports its resource
+// under: the ARN when one was given (so that it matches the finding),
+// else the plain ID.
+func ec2IDOrARN(s, typ, prefix string) (id, reported string, err error) {
+	reported = s
+	if strings.HasPrefix(s, "arn:") {
+		if _, s, err = ec2ResourceFromARN(s, typ); err != nil {
+			return "", "", err
+		}
+	}
+	if !strings.HasPrefix(s, prefix) || len(s) <= len(prefix) {
+		return "", "", fmt.Errorf("infrastructure: %q is not a %s ID (%s...) or ARN", reported, typ, prefix)
+	}
+	return s, reported, nil
+}

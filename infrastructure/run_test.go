@@ -31,11 +31,7 @@ func TestRunSharesSecurityGroupWalks(t *testing.T) {
 	for _, id := range []string{ControlSGNoAdminPortsOpen, ControlSGNoHighRiskPortsOpen, ControlDefaultSGClosed} {
 		controls = append(controls, controlByID(t, id))
 	}
-	// Concurrency 1: with shared outputs, the SDK client writes
-	// ResultMetadata into the one cached output for every caller, which
-	// the race detector reports under concurrency (a Run issue reported to
-	// the lead); sharing itself is what this test proves.
-	rep, err := secpillar.Run(context.Background(), acct.Config(), controls, func(o *secpillar.RunOptions) { o.Concurrency = 1 })
+	rep, err := secpillar.Run(context.Background(), acct.Config(), controls)
 	if err != nil || rep.Incomplete {
 		t.Fatalf("run: %v, %+v", err, rep.Errors)
 	}

@@ -213,7 +213,7 @@ type sgGroup struct {
 func listGroups(ctx context.Context, api SecurityGroupsAPI) ([]sgGroup, error) {
 	var out []sgGroup
 	guard := newPageGuard("list security groups")
-	p := ec2.NewDescribeSecurityGroupsPaginator(api, &ec2.DescribeSecurityGroupsInput{})
+	p := ec2.NewDescribeSecurityGroupsPaginator(api, &ec2.DescribeSecurityGroupsInput{}, func(o *ec2.DescribeSecurityGroupsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -244,7 +244,7 @@ func listRules(ctx context.Context, api SecurityGroupRulesAPI, filters []ec2type
 	var out []sgRule
 	ruleARNs := map[string]string{} // group ID -> an ARN of one of its rules, for groups not listed
 	guard := newPageGuard("list security group rules")
-	p := ec2.NewDescribeSecurityGroupRulesPaginator(api, &ec2.DescribeSecurityGroupRulesInput{Filters: filters})
+	p := ec2.NewDescribeSecurityGroupRulesPaginator(api, &ec2.DescribeSecurityGroupRulesInput{Filters: filters}, func(o *ec2.DescribeSecurityGroupRulesPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -507,6 +507,12 @@ func validGroupID(id string) error {
 	return nil
 }
 
+// groupIDOf accepts a security group ID or ARN and returns the ID.
+func groupIDOf(s string) (string, error) {
+	id, _, err := ec2IDOrARN(s, "security-group", "sg-")
+	return id, err
+}
+
 func groupRules(ctx context.Context, api SecurityGroupRulesAPI, groupID string) ([]sgRule, string, error) {
 	rules, arns, err := listRules(ctx, api, []ec2types.Filter{{Name: aws.String("group-id"), Values: []string{groupID}}})
 	if err != nil {
@@ -517,7 +523,8 @@ func groupRules(ctx context.Context, api SecurityGroupRulesAPI, groupID string) 
 }
 
 func revokeOpenRules(ctx context.Context, api SecurityGroupIngressRemediationAPI, control, groupID string, ports []int32, opts secpillar.RemediateOptions) (secpillar.Remediation, error) {
-	if err := validGroupID(groupID); err != nil {
+	groupID, err := groupIDOf(groupID)
+	if err != nil {
 		return secpillar.Remediation{}, err
 	}
 	if err := validPorts(ports); err != nil {

@@ -71,7 +71,8 @@ func CheckDefaultSecurityGroupsClosed(ctx context.Context, api SecurityGroupPort
 // those rules allowed: Notes say so, and Undo lists the rules.
 func RemediateDefaultSecurityGroup(ctx context.Context, api DefaultSecurityGroupRemediationAPI, groupID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if err := validGroupID(groupID); err != nil {
+	groupID, err := groupIDOf(groupID)
+	if err != nil {
 		return secpillar.Remediation{}, err
 	}
 	out, err := api.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{groupID}})

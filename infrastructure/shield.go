@@ -164,7 +164,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 	}
 	if src.HostedZones != nil {
 		guard := newPageGuard("list hosted zones")
-		p := route53.NewListHostedZonesPaginator(src.HostedZones, &route53.ListHostedZonesInput{})
+		p := route53.NewListHostedZonesPaginator(src.HostedZones, &route53.ListHostedZonesInput{}, func(o *route53.ListHostedZonesPaginatorOptions) { o.Limit = 100 })
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
@@ -187,7 +187,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 	}
 	if src.Accelerators != nil {
 		guard := newPageGuard("list accelerators")
-		p := globalaccelerator.NewListAcceleratorsPaginator(src.Accelerators, &globalaccelerator.ListAcceleratorsInput{})
+		p := globalaccelerator.NewListAcceleratorsPaginator(src.Accelerators, &globalaccelerator.ListAcceleratorsInput{}, func(o *globalaccelerator.ListAcceleratorsPaginatorOptions) { o.Limit = 100 })
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
@@ -210,7 +210,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 func listProtections(ctx context.Context, api ShieldProtectionsAPI) (map[string]string, error) {
 	out := map[string]string{}
 	guard := newPageGuard("list Shield protections")
-	p := shield.NewListProtectionsPaginator(api, &shield.ListProtectionsInput{})
+	p := shield.NewListProtectionsPaginator(api, &shield.ListProtectionsInput{}, func(o *shield.ListProtectionsPaginatorOptions) { o.Limit = 10000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -280,12 +280,12 @@ func RemediateShieldProtection(ctx context.Context, api ShieldProtectionRemediat
 	if err != nil {
 		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not an ARN: %w", resourceARN, err)
 	}
-	switch a.Service {
-	case "cloudfront", "elasticloadbalancing", "ec2", "route53", "globalaccelerator":
-	default:
+	kind := map[string]string{"cloudfront": DistributionResourceType, "elasticloadbalancing": LoadBalancerResourceType, "ec2": "AWS::EC2::EIP",
+		"route53": "AWS::Route53::HostedZone", "globalaccelerator": "AWS::GlobalAccelerator::Accelerator"}[a.Service]
+	if kind == "" || (a.Service == "ec2" && !strings.HasPrefix(a.Resource, "eip-allocation/")) {
 		return secpillar.Remediation{}, fmt.Errorf("infrastructure: Shield Advanced cannot protect %q", resourceARN)
 	}
-	res := secpillar.Resource{ID: resourceARN, Region: a.Region, Account: a.AccountID}
+	res := secpillar.Resource{Type: kind, ID: resourceARN, Region: a.Region, Account: a.AccountID}
 	rem := secpillar.Remediation{Control: ControlShieldAdvancedProtections, Resource: res}
 	on, err := subscribed(ctx, api)
 	if err != nil {

@@ -236,6 +236,8 @@ func TestInspectorCriticalFindings(t *testing.T) {
 		return err
 	}
 	wantError(t, "access denied", nil, func(a *fakeaws.Account) { a.DenyAccess("Inspector2", "ListFindings", "") }, check, "explicit deny")
+	wantError(t, "unknown severity", nil, respondWith("Inspector2", "ListFindings", &inspector2.ListFindingsOutput{Findings: []inspectortypes.Finding{{FindingArn: aws.String("f"), Severity: "APOCALYPTIC", Status: "ACTIVE"}}}), check, `unknown severity "APOCALYPTIC"`)
+	wantError(t, "unknown status", nil, respondWith("Inspector2", "ListFindings", &inspector2.ListFindingsOutput{Findings: []inspectortypes.Finding{{FindingArn: aws.String("f"), Severity: "CRITICAL", Status: "PENDING"}}}), check, `unknown status "PENDING"`)
 	wantError(t, "repeated token", nil, respondWith("Inspector2", "ListFindings", &inspector2.ListFindingsOutput{NextToken: aws.String("t")}), check, "same pagination token")
 }
 

@@ -44,7 +44,7 @@ var _ VPCPeeringRoutesAPI = (*ec2.Client)(nil)
 func listPeerings(ctx context.Context, api VPCPeeringRoutesAPI) (map[string]ec2types.VpcPeeringConnection, error) {
 	out := map[string]ec2types.VpcPeeringConnection{}
 	guard := newPageGuard("list VPC peering connections")
-	p := ec2.NewDescribeVpcPeeringConnectionsPaginator(api, &ec2.DescribeVpcPeeringConnectionsInput{})
+	p := ec2.NewDescribeVpcPeeringConnectionsPaginator(api, &ec2.DescribeVpcPeeringConnectionsInput{}, func(o *ec2.DescribeVpcPeeringConnectionsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -86,6 +86,9 @@ func peerCIDRs(pc ec2types.VpcPeeringConnection, vpcID string) ([]string, error)
 			out = append(out, *c.Ipv6CidrBlock)
 		}
 	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("peering connection %s has no CIDR block for the peer VPC", aws.ToString(pc.VpcPeeringConnectionId))
+	}
 	return out, nil
 }
 
@@ -104,6 +107,18 @@ func covers(a, b netip.Prefix) bool {
 	return a.Addr().Is4() == b.Addr().Is4() && a.Bits() <= b.Bits() && a.Contains(b.Addr())
 }
 
+// hasTarget reports whether a route names where it sends traffic; a route
+// without one cannot be judged (it may be a peering route).
+func hasTarget(r ec2types.Route) bool {
+	for _, t := range []*string{r.GatewayId, r.NatGatewayId, r.InstanceId, r.NetworkInterfaceId, r.TransitGatewayId, r.VpcPeeringConnectionId,
+		r.LocalGatewayId, r.CarrierGatewayId, r.EgressOnlyInternetGatewayId, r.CoreNetworkArn, r.OdbNetworkArn} {
+		if aws.ToString(t) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckVPCPeeringRoutes reports, for every route table of the Region,
 // whether a route to a VPC peering connection is wider than needed: to
 // 0.0.0.0/0 or ::/0, or to a range that covers the whole CIDR block of the
@@ -117,7 +132,7 @@ func CheckVPCPeeringRoutes(ctx context.Context, api VPCPeeringRoutesAPI, region 
 	}
 	var out []secpillar.Finding
 	guard := newPageGuard("list route tables")
-	p := ec2.NewDescribeRouteTablesPaginator(api, &ec2.DescribeRouteTablesInput{})
+	p := ec2.NewDescribeRouteTablesPaginator(api, &ec2.DescribeRouteTablesInput{}, func(o *ec2.DescribeRouteTablesPaginatorOptions) { o.Limit = 100 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -144,11 +159,17 @@ func peeringFinding(rt ec2types.RouteTable, peerings map[string]ec2types.VpcPeer
 	}
 	vpc := aws.ToString(rt.VpcId)
 	owner := aws.ToString(rt.OwnerId)
+	if owner == "" || vpc == "" {
+		return secpillar.Finding{}, fmt.Errorf("route table %s has no OwnerId or VpcId", id)
+	}
 	f := secpillar.Finding{Control: ControlVPCPeeringRoutesLeastAccess, Severity: secpillar.SeverityMedium,
 		Resource: secpillar.Resource{Type: RouteTableResourceType, ID: ec2ARN(region, owner, "route-table", id), Region: region, Account: owner},
 		Evidence: map[string]string{"route_table_id": id, "vpc_id": vpc}}
 	var wide, peeringRoutes []string
 	for _, r := range rt.Routes {
+		if !hasTarget(r) {
+			return secpillar.Finding{}, fmt.Errorf("route table %s has a route to %s without a target", id, aws.ToString(r.DestinationCidrBlock)+aws.ToString(r.DestinationIpv6CidrBlock)+aws.ToString(r.DestinationPrefixListId))
+		}
 		pcx := aws.ToString(r.VpcPeeringConnectionId)
 		if pcx == "" {
 			continue
@@ -230,7 +251,7 @@ func listFlowLogs(ctx context.Context, api interface {
 }, filters []ec2types.Filter) (map[string][]ec2types.FlowLog, error) {
 	out := map[string][]ec2types.FlowLog{}
 	guard := newPageGuard("list flow logs")
-	p := ec2.NewDescribeFlowLogsPaginator(api, &ec2.DescribeFlowLogsInput{Filter: filters})
+	p := ec2.NewDescribeFlowLogsPaginator(api, &ec2.DescribeFlowLogsInput{Filter: filters}, func(o *ec2.DescribeFlowLogsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -291,7 +312,7 @@ func CheckVPCFlowLogs(ctx context.Context, api VPCFlowLogsAPI, region string) ([
 	}
 	var out []secpillar.Finding
 	guard := newPageGuard("list VPCs")
-	p := ec2.NewDescribeVpcsPaginator(api, &ec2.DescribeVpcsInput{})
+	p := ec2.NewDescribeVpcsPaginator(api, &ec2.DescribeVpcsInput{}, func(o *ec2.DescribeVpcsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -307,6 +328,9 @@ func CheckVPCFlowLogs(ctx context.Context, api VPCFlowLogsAPI, region string) ([
 				return nil, fmt.Errorf("infrastructure: VPC %s: %w", id, err)
 			}
 			owner := aws.ToString(v.OwnerId)
+			if owner == "" {
+				return nil, fmt.Errorf("infrastructure: list VPCs: VPC %s has no OwnerId", id)
+			}
 			f := secpillar.Finding{Control: ControlVPCFlowLogs, Severity: secpillar.SeverityMedium,
 				Resource: secpillar.Resource{Type: VPCResourceType, ID: ec2ARN(region, owner, "vpc", id), Region: region, Account: owner},
 				Evidence: map[string]string{"vpc_id": id, "flow_logs": joinOrNone(good)}}
@@ -366,13 +390,15 @@ func (d FlowLogDestination) validate() error {
 	return nil
 }
 
-// RemediateVPCFlowLogs creates a flow log for one VPC to the given
+// RemediateVPCFlowLogs creates a flow log for one VPC (its ID or ARN) to
+// the given
 // destination, unless a working one already captures rejected traffic.
 // It creates nothing else (no log group, bucket or role).
 func RemediateVPCFlowLogs(ctx context.Context, api VPCFlowLogsRemediationAPI, vpcID string, dest FlowLogDestination, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(vpcID, "vpc-") || len(vpcID) < 5 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a VPC ID (vpc-...)", vpcID)
+	vpcID, reported, err := ec2IDOrARN(vpcID, "vpc", "vpc-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	if err := dest.validate(); err != nil {
 		return secpillar.Remediation{}, err
@@ -382,7 +408,7 @@ func RemediateVPCFlowLogs(ctx context.Context, api VPCFlowLogsRemediationAPI, vp
 		traffic = ec2types.TrafficTypeAll
 	}
 	filter := []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{vpcID}}}
-	res := secpillar.Resource{Type: VPCResourceType, ID: vpcID}
+	res := secpillar.Resource{Type: VPCResourceType, ID: reported, Region: regionOfARN(reported), Account: accountOfARN(reported)}
 	rem := secpillar.Remediation{Control: ControlVPCFlowLogs, Resource: res}
 	logs, err := listFlowLogs(ctx, api, filter)
 	if err != nil {
@@ -463,7 +489,7 @@ func subnetResource(s ec2types.Subnet) secpillar.Resource {
 func CheckSubnetAutoAssignPublicIP(ctx context.Context, api SubnetsAPI) ([]secpillar.Finding, error) {
 	var out []secpillar.Finding
 	guard := newPageGuard("list subnets")
-	p := ec2.NewDescribeSubnetsPaginator(api, &ec2.DescribeSubnetsInput{})
+	p := ec2.NewDescribeSubnetsPaginator(api, &ec2.DescribeSubnetsInput{}, func(o *ec2.DescribeSubnetsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -496,11 +522,12 @@ func CheckSubnetAutoAssignPublicIP(ctx context.Context, api SubnetsAPI) ([]secpi
 }
 
 // RemediateSubnetAutoAssignPublicIP turns off MapPublicIpOnLaunch on one
-// subnet. Running instances keep their addresses.
+// subnet (its ID or ARN). Running instances keep their addresses.
 func RemediateSubnetAutoAssignPublicIP(ctx context.Context, api SubnetRemediationAPI, subnetID string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
-	if !strings.HasPrefix(subnetID, "subnet-") || len(subnetID) < 8 {
-		return secpillar.Remediation{}, fmt.Errorf("infrastructure: %q is not a subnet ID (subnet-...)", subnetID)
+	subnetID, _, err := ec2IDOrARN(subnetID, "subnet", "subnet-")
+	if err != nil {
+		return secpillar.Remediation{}, err
 	}
 	read := func(ctx context.Context) (ec2types.Subnet, error) {
 		out, err := api.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{subnetID}})
@@ -564,13 +591,16 @@ type ec2Instance struct {
 func listInstances(ctx context.Context, api InstancesAPI) ([]ec2Instance, error) {
 	var out []ec2Instance
 	guard := newPageGuard("list instances")
-	p := ec2.NewDescribeInstancesPaginator(api, &ec2.DescribeInstancesInput{})
+	p := ec2.NewDescribeInstancesPaginator(api, &ec2.DescribeInstancesInput{}, func(o *ec2.DescribeInstancesPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("infrastructure: list instances: %w", err)
 		}
 		for _, r := range page.Reservations {
+			if aws.ToString(r.OwnerId) == "" {
+				return nil, fmt.Errorf("infrastructure: list instances: reservation %s has no OwnerId", aws.ToString(r.ReservationId))
+			}
 			for _, inst := range r.Instances {
 				id := aws.ToString(inst.InstanceId)
 				if id == "" {

@@ -60,14 +60,14 @@ func seedPeering(acct *fakeaws.Account) {
 		return ec2types.Route{DestinationCidrBlock: aws.String(dest), VpcPeeringConnectionId: aws.String(pcx)}
 	}
 	r.RouteTables = []ec2types.RouteTable{
-		{RouteTableId: aws.String("rtb-narrow"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("10.0.0.0/16"), GatewayId: aws.String("local")}, route("10.1.5.0/24", "pcx-1")}},
-		{RouteTableId: aws.String("rtb-whole"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.1.0.0/16", "pcx-1")}},
-		{RouteTableId: aws.String("rtb-secondary"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.2.0.0/16", "pcx-1")}},
-		{RouteTableId: aws.String("rtb-wider"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.0.0.0/8", "pcx-1")}},
-		{RouteTableId: aws.String("rtb-default"), VpcId: aws.String("vpc-b"), Routes: []ec2types.Route{route("0.0.0.0/0", "pcx-1")}},
-		{RouteTableId: aws.String("rtb-accepter-narrow"), VpcId: aws.String("vpc-b"), Routes: []ec2types.Route{route("10.0.1.0/24", "pcx-1")}},
-		{RouteTableId: aws.String("rtb-blackhole"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.9.1.0/24", "pcx-gone")}},
-		{RouteTableId: aws.String("rtb-none"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String("igw-1")}}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-narrow"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("10.0.0.0/16"), GatewayId: aws.String("local")}, route("10.1.5.0/24", "pcx-1")}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-whole"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.1.0.0/16", "pcx-1")}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-secondary"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.2.0.0/16", "pcx-1")}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-wider"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.0.0.0/8", "pcx-1")}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-default"), VpcId: aws.String("vpc-b"), Routes: []ec2types.Route{route("0.0.0.0/0", "pcx-1")}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-accepter-narrow"), VpcId: aws.String("vpc-b"), Routes: []ec2types.Route{route("10.0.1.0/24", "pcx-1")}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-blackhole"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{route("10.9.1.0/24", "pcx-gone")}},
+		{OwnerId: aws.String(testAccount), RouteTableId: aws.String("rtb-none"), VpcId: aws.String("vpc-a"), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String("igw-1")}}},
 	}
 }
 
@@ -94,7 +94,12 @@ func TestCheckVPCPeeringRoutes(t *testing.T) {
 		return err
 	}
 	wantError(t, "access denied", seedPeering, func(a *fakeaws.Account) { a.DenyAccess("EC2", "DescribeRouteTables", "") }, check, "explicit deny")
-	wantError(t, "nil destination", seedPeering, respondWith("EC2", "DescribeRouteTables", &ec2.DescribeRouteTablesOutput{RouteTables: []ec2types.RouteTable{{RouteTableId: aws.String("rtb-x"), Routes: []ec2types.Route{{VpcPeeringConnectionId: aws.String("pcx-1")}}}}}), check, "without a destination")
+	wantError(t, "nil destination", seedPeering, respondWith("EC2", "DescribeRouteTables", &ec2.DescribeRouteTablesOutput{RouteTables: []ec2types.RouteTable{{OwnerId: aws.String(testAccount), VpcId: aws.String("vpc-a"), RouteTableId: aws.String("rtb-x"), Routes: []ec2types.Route{{VpcPeeringConnectionId: aws.String("pcx-1")}}}}}), check, "without a destination")
+	wantError(t, "nil owner", seedPeering, respondWith("EC2", "DescribeRouteTables", &ec2.DescribeRouteTablesOutput{RouteTables: []ec2types.RouteTable{{RouteTableId: aws.String("rtb-x"), VpcId: aws.String("vpc-a")}}}), check, "no OwnerId")
+	wantError(t, "route without target", seedPeering, respondWith("EC2", "DescribeRouteTables", &ec2.DescribeRouteTablesOutput{RouteTables: []ec2types.RouteTable{{RouteTableId: aws.String("rtb-x"), VpcId: aws.String("vpc-a"), OwnerId: aws.String("1"),
+		Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("10.1.0.0/16")}}}}}), check, "without a target")
+	wantError(t, "peer without CIDR", seedPeering, respondWith("EC2", "DescribeVpcPeeringConnections", &ec2.DescribeVpcPeeringConnectionsOutput{VpcPeeringConnections: []ec2types.VpcPeeringConnection{{VpcPeeringConnectionId: aws.String("pcx-1"),
+		RequesterVpcInfo: &ec2types.VpcPeeringConnectionVpcInfo{VpcId: aws.String("vpc-a")}, AccepterVpcInfo: &ec2types.VpcPeeringConnectionVpcInfo{VpcId: aws.String("vpc-b")}}}}), check, "no CIDR block")
 	wantError(t, "nil peer info", seedPeering, respondWith("EC2", "DescribeVpcPeeringConnections", &ec2.DescribeVpcPeeringConnectionsOutput{VpcPeeringConnections: []ec2types.VpcPeeringConnection{{VpcPeeringConnectionId: aws.String("pcx-1")}}}), check, "no peer VPC information")
 }
 
@@ -129,6 +134,7 @@ func TestCheckVPCFlowLogs(t *testing.T) {
 		return err
 	}
 	wantError(t, "access denied", seedFlowLogs, func(a *fakeaws.Account) { a.DenyAccess("EC2", "DescribeFlowLogs", "") }, check, "explicit deny")
+	wantError(t, "nil owner", seedFlowLogs, respondWith("EC2", "DescribeVpcs", &ec2.DescribeVpcsOutput{Vpcs: []ec2types.Vpc{{VpcId: aws.String("vpc-none")}}}), check, "no OwnerId")
 	wantError(t, "nil status", seedFlowLogs, respondWith("EC2", "DescribeFlowLogs", &ec2.DescribeFlowLogsOutput{FlowLogs: []ec2types.FlowLog{{FlowLogId: aws.String("fl-9"), ResourceId: aws.String("vpc-none"), TrafficType: "ALL"}}}), check, "no FlowLogStatus")
 	wantError(t, "unknown traffic type", seedFlowLogs, respondWith("EC2", "DescribeFlowLogs", &ec2.DescribeFlowLogsOutput{FlowLogs: []ec2types.FlowLog{{FlowLogId: aws.String("fl-9"), ResourceId: aws.String("vpc-none"), TrafficType: "SOME", FlowLogStatus: aws.String("ACTIVE")}}}), check, `unknown TrafficType "SOME"`)
 }
@@ -267,7 +273,8 @@ func TestCheckInstancePublicIP(t *testing.T) {
 		return err
 	}
 	wantError(t, "access denied", seedInstances, func(a *fakeaws.Account) { a.DenyAccess("EC2", "DescribeInstances", "") }, check, "explicit deny")
-	wantError(t, "nil state", nil, respondWith("EC2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{{InstanceId: aws.String("i-1")}}}}}), check, "no State")
+	wantError(t, "nil owner", nil, respondWith("EC2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{{InstanceId: aws.String("i-1")}}}}}), check, "no OwnerId")
+	wantError(t, "nil state", nil, respondWith("EC2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{OwnerId: aws.String("1"), Instances: []ec2types.Instance{{InstanceId: aws.String("i-1")}}}}}), check, "no State")
 }
 
 func controlByID(t *testing.T, id string) secpillar.Control {

@@ -380,7 +380,7 @@ var _ WebACLAssociationAPI = (*wafv2.Client)(nil)
 func internetFacingALBs(ctx context.Context, api LoadBalancersAPI) ([]elbtypes.LoadBalancer, error) {
 	var out []elbtypes.LoadBalancer
 	guard := newPageGuard("list load balancers")
-	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{})
+	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(400)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -390,8 +390,19 @@ func internetFacingALBs(ctx context.Context, api LoadBalancersAPI) ([]elbtypes.L
 			if lb.LoadBalancerArn == nil {
 				return nil, errors.New("infrastructure: list load balancers: a load balancer has no LoadBalancerArn")
 			}
-			if lb.Type == "" || lb.Scheme == "" {
+			switch lb.Type {
+			case elbtypes.LoadBalancerTypeEnumApplication, elbtypes.LoadBalancerTypeEnumNetwork, elbtypes.LoadBalancerTypeEnumGateway:
+			case "":
 				return nil, fmt.Errorf("infrastructure: list load balancers: %s has no Type or Scheme", *lb.LoadBalancerArn)
+			default:
+				return nil, fmt.Errorf("infrastructure: list load balancers: %s has an unknown Type %q", *lb.LoadBalancerArn, lb.Type)
+			}
+			switch lb.Scheme {
+			case elbtypes.LoadBalancerSchemeEnumInternetFacing, elbtypes.LoadBalancerSchemeEnumInternal:
+			case "":
+				return nil, fmt.Errorf("infrastructure: list load balancers: %s has no Type or Scheme", *lb.LoadBalancerArn)
+			default:
+				return nil, fmt.Errorf("infrastructure: list load balancers: %s has an unknown Scheme %q", *lb.LoadBalancerArn, lb.Scheme)
 			}
 			if lb.Type == elbtypes.LoadBalancerTypeEnumApplication && lb.Scheme == elbtypes.LoadBalancerSchemeEnumInternetFacing {
 				out = append(out, lb)

@@ -178,6 +178,8 @@ func TestALBWebACL(t *testing.T) {
 	seed := func(a *fakeaws.Account) { seedALBs(a, seedWAF(a)) }
 	wantError(t, "access denied", seed, func(a *fakeaws.Account) { a.DenyAccess("Elastic Load Balancing v2", "DescribeLoadBalancers", "") }, check, "explicit deny")
 	wantError(t, "waf access denied", seed, func(a *fakeaws.Account) { a.DenyAccess("WAFV2", "GetWebACLForResource", "") }, check, "explicit deny")
+	wantError(t, "unknown type", nil, respondWith("Elastic Load Balancing v2", "DescribeLoadBalancers", &elb.DescribeLoadBalancersOutput{LoadBalancers: []elbtypes.LoadBalancer{{LoadBalancerArn: aws.String("arn:x"), Type: "quantum", Scheme: "internal"}}}), check, `unknown Type "quantum"`)
+	wantError(t, "unknown scheme", nil, respondWith("Elastic Load Balancing v2", "DescribeLoadBalancers", &elb.DescribeLoadBalancersOutput{LoadBalancers: []elbtypes.LoadBalancer{{LoadBalancerArn: aws.String("arn:x"), Type: "application", Scheme: "semi-public"}}}), check, `unknown Scheme "semi-public"`)
 	wantError(t, "nil scheme", nil, respondWith("Elastic Load Balancing v2", "DescribeLoadBalancers", &elb.DescribeLoadBalancersOutput{LoadBalancers: []elbtypes.LoadBalancer{{LoadBalancerArn: aws.String("arn:x")}}}), check, "no Type or Scheme")
 
 	c := wafv2.NewFromConfig(cfg)

@@ -199,3 +199,45 @@ func TestFormatsOnDemoAccount(t *testing.T) {
 		}
 	})
 }
+
+// Findings of an organization-wide run keep their accounts through every
+// format, and ASFF Ids stay unique across accounts.
+func TestFormatsOnDemoOrganization(t *testing.T) {
+	cfg, _ := fakeaws.DemoOrganization()
+	rep, err := secpillar.RunOrganization(context.Background(), cfg, catalogue.All(), func(o *secpillar.OrgOptions) {
+		o.RoleName = fakeaws.DemoOrgRole
+		o.Run.Regions = []string{"us-east-1", "eu-west-1"}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := rep.Findings()
+	asff := report.ASFF(findings, report.ASFFOptions{Region: "us-east-1", Now: time.Unix(0, 0)})
+	ids := map[string]bool{}
+	accounts := map[string]bool{}
+	for i, f := range asff {
+		if ids[f.Id] {
+			t.Errorf("duplicate Id %q", f.Id)
+		}
+		ids[f.Id] = true
+		if f.AwsAccountId != findings[i].Resource.Account {
+			t.Errorf("finding %d: AwsAccountId %q, resource account %q", i, f.AwsAccountId, findings[i].Resource.Account)
+		}
+		accounts[f.AwsAccountId] = true
+	}
+	if len(accounts) != 4 {
+		t.Errorf("findings from %d accounts, want 4 (3 scanned, 1 not scannable)", len(accounts))
+	}
+	for i, o := range report.OCSF(findings, report.OCSFOptions{Now: time.Unix(0, 0)}) {
+		if o.Cloud.Account == nil || o.Cloud.Account.UID != findings[i].Resource.Account {
+			t.Errorf("OCSF finding %d: cloud.account %+v", i, o.Cloud.Account)
+		}
+	}
+	var buf bytes.Buffer
+	if err := report.WriteOrgReport(&buf, report.FormatTable, rep, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte("skipped: SUSPENDED")) || !bytes.Contains(buf.Bytes(), []byte("not scanned: ")) {
+		t.Errorf("the table does not show the skipped and failed accounts:\n%s", buf.String())
+	}
+}

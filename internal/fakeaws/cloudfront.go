@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // CloudFront fakes Amazon CloudFront. Every distribution carries an ETag
@@ -177,4 +179,23 @@ func (f *CloudFront) UpdateDistribution(ctx context.Context, in *cloudfront.Upda
 		ARN: aws.String(d.ARN), Id: aws.String(d.ID), DomainName: aws.String(d.DomainName), Status: aws.String("InProgress"),
 		LastModifiedTime: aws.Time(d.LastModified), DistributionConfig: out,
 	}}, nil
+}
+
+// HeadBucket answers whether a bucket exists and can be reached from the
+// call's Region: 200 with its Region, NotFound for a bucket that does not
+// exist, MovedPermanently (HeadBucket has no body, so the code comes from
+// the status) for one in another Region. It lives here because the
+// CloudFront origin checks are its first user; it belongs with the other
+// S3 operations in s3.go.
+func (f *S3) HeadBucket(ctx context.Context, in *s3.HeadBucketInput, optFns ...func(*s3.Options)) (*s3.HeadBucketOutput, error) {
+	f.acct.mu.Lock()
+	defer f.acct.mu.Unlock()
+	b := f.Buckets[aws.ToString(in.Bucket)]
+	if b == nil {
+		return nil, &s3types.NotFound{Message: aws.String("Not Found")}
+	}
+	if r := f.callRegion(ctx, optFns); r != b.Region {
+		return nil, apiError("MovedPermanently", "Moved Permanently")
+	}
+	return &s3.HeadBucketOutput{BucketRegion: aws.String(b.Region)}, nil
 }

@@ -99,15 +99,19 @@ func seedIdentityDemo(a *Account) {
 
 	// The demo account manages a small organization with all features,
 	// but IAM has no trusted access, so root credentials are not managed
-	// centrally.
-	a.Organizations.Organization = &orgtypes.Organization{Id: aws.String("o-demo1234ab"), FeatureSet: orgtypes.OrganizationFeatureSetAll,
-		MasterAccountId: aws.String(a.ID), MasterAccountEmail: aws.String("aws-root@example.com"),
-		Arn: aws.String("arn:aws:organizations::" + a.ID + ":organization/o-demo1234ab")}
-	for _, m := range []struct{ id, name string }{{a.ID, "management"}, {"210987654321", "workloads"}, {"999900001111", "security"}} {
-		a.Organizations.Accounts = append(a.Organizations.Accounts, orgtypes.Account{Id: aws.String(m.id), Name: aws.String(m.name),
-			Arn:    aws.String("arn:aws:organizations::" + a.ID + ":account/o-demo1234ab/" + m.id),
-			Status: orgtypes.AccountStatusActive, Email: aws.String(m.name + "@example.com")})
+	// centrally. The members are DemoOrganization's; copies of this seed
+	// in those members leave the organization to SeedOrganization.
+	if a.ID == DemoAccountID {
+		a.Organizations.Organization = &orgtypes.Organization{Id: aws.String("o-demo1234ab"), FeatureSet: orgtypes.OrganizationFeatureSetAll,
+			MasterAccountId: aws.String(a.ID), MasterAccountEmail: aws.String("aws-root@example.com"),
+			MasterAccountArn: aws.String("arn:aws:organizations::" + a.ID + ":account/o-demo1234ab/" + a.ID),
+			Arn:              aws.String("arn:aws:organizations::" + a.ID + ":organization/o-demo1234ab")}
+		for _, m := range []struct{ id, name string }{{a.ID, "management"}, {DemoMemberID, "production"}, {DemoMember2ID, "staging"}} {
+			a.Organizations.Accounts = append(a.Organizations.Accounts, orgtypes.Account{Id: aws.String(m.id), Name: aws.String(m.name),
+				Arn:    aws.String("arn:aws:organizations::" + a.ID + ":account/o-demo1234ab/" + m.id),
+				Status: orgtypes.AccountStatusActive, State: orgtypes.AccountStateActive, Email: aws.String(m.name + "@example.com")})
+		}
 	}
-	f.addRoleLocked("security-audit", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999900001111:role/auditor"},"Action":"sts:AssumeRole"}]}`, day(500)).
+	f.addRoleLocked("security-audit", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+DemoMember2ID+`:role/auditor"},"Action":"sts:AssumeRole"}]}`, day(500)).
 		AttachedPolicies = []string{"arn:aws:iam::aws:policy/SecurityAudit"}
 }

@@ -55,6 +55,7 @@ func seedIncidentDemo(a *Account) {
 	eb.AddRule("us-east-1", "", "nightly-report", `{"source":["aws.backup"]}`).Rule.State = ebtypes.RuleStateDisabled
 	eb.Bus("us-east-1", "default").Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"OrgPutEvents","Effect":"Allow","Principal":"*","Action":"events:PutEvents","Resource":"arn:aws:events:us-east-1:` + a.ID + `:event-bus/default","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-demo1234"}}}]}`
 	eb.Bus("us-east-1", "partner-orders").Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"AnyonePutEvents","Effect":"Allow","Principal":"*","Action":"events:PutEvents","Resource":"arn:aws:events:us-east-1:` + a.ID + `:event-bus/partner-orders"}]}`
+	eb.Bus("us-east-1", "analytics") // no policy
 	euSec := "arn:aws:sns:eu-west-1:" + a.ID + ":security-alerts"
 	for name, p := range map[string]string{
 		"findings":  `{"source":["aws.guardduty","aws.securityhub"],"detail-type":["GuardDuty Finding","Security Hub Findings - Imported"]}`,

@@ -185,10 +185,18 @@ func seedDemoNetwork(a *Account, region string, n demoNetwork) {
 		}
 		eni := r.newID("eni")
 		inst.SecurityGroups = []ec2types.GroupIdentifier{{GroupId: aws.String(group), GroupName: aws.String(map[bool]string{true: "web", false: "database"}[i == 0])}}
-		inst.NetworkInterfaces = []ec2types.InstanceNetworkInterface{{NetworkInterfaceId: aws.String(eni), Groups: inst.SecurityGroups, SubnetId: inst.SubnetId, VpcId: aws.String(vpc)}}
+		inst.NetworkInterfaces = []ec2types.InstanceNetworkInterface{{NetworkInterfaceId: aws.String(eni), Groups: inst.SecurityGroups, SubnetId: inst.SubnetId, VpcId: aws.String(vpc),
+			PrivateIpAddress: inst.PrivateIpAddress, Status: ec2types.NetworkInterfaceStatusInUse, OwnerId: aws.String(id)}}
+		var assoc *ec2types.NetworkInterfaceAssociation
+		if inst.PublicIpAddress != nil {
+			// As in AWS, the public address shows on the instance and on
+			// its primary interface's association.
+			inst.NetworkInterfaces[0].Association = &ec2types.InstanceNetworkInterfaceAssociation{PublicIp: inst.PublicIpAddress, IpOwnerId: aws.String("amazon")}
+			assoc = &ec2types.NetworkInterfaceAssociation{PublicIp: inst.PublicIpAddress, IpOwnerId: aws.String("amazon")}
+		}
 		r.Instances = append(r.Instances, inst)
 		r.NetworkInterfaces = append(r.NetworkInterfaces, ec2types.NetworkInterface{NetworkInterfaceId: aws.String(eni), VpcId: aws.String(vpc), SubnetId: inst.SubnetId,
-			Groups: inst.SecurityGroups, OwnerId: aws.String(id), Status: ec2types.NetworkInterfaceStatusInUse,
+			Groups: inst.SecurityGroups, OwnerId: aws.String(id), Status: ec2types.NetworkInterfaceStatusInUse, PrivateIpAddress: inst.PrivateIpAddress, Association: assoc,
 			Attachment: &ec2types.NetworkInterfaceAttachment{InstanceId: aws.String(iid), DeviceIndex: aws.Int32(0), Status: ec2types.AttachmentStatusAttached}})
 		r.InstanceAttributes[iid] = InstanceProtection{}
 	}
@@ -267,6 +275,22 @@ func seedDemoEdge(a *Account) {
 		ViewerCertificate:    &cftypes.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:" + id + ":certificate/" + hex17(4)), SSLSupportMethod: cftypes.SSLSupportMethodSniOnly, MinimumProtocolVersion: cftypes.MinimumProtocolVersionTLSv122018},
 	})
 	api.Config.WebACLId = edge.ACL.ARN
+	// Static assets from S3: one origin through an origin access control
+	// on an existing bucket, one through a legacy origin access identity
+	// on a bucket that was deleted (anyone could recreate it).
+	assets := a.S3.Bucket("demo-static-assets-"+id, "us-east-1")
+	static := a.CloudFront.AddDistribution(cftypes.DistributionConfig{
+		Comment: aws.String("static assets"), Enabled: aws.Bool(true), DefaultRootObject: aws.String("index.html"), WebACLId: aws.String(""),
+		Logging: &cftypes.LoggingConfig{Enabled: aws.Bool(true), Bucket: aws.String("demo-cf-logs.s3.amazonaws.com"), Prefix: aws.String("static/"), IncludeCookies: aws.Bool(false)},
+		Origins: &cftypes.Origins{Quantity: aws.Int32(2), Items: []cftypes.Origin{
+			{Id: aws.String("assets"), DomainName: aws.String(assets.Name + ".s3.us-east-1.amazonaws.com"), OriginAccessControlId: aws.String("E2DEMOOAC"), S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("")}},
+			{Id: aws.String("old-assets"), DomainName: aws.String("demo-old-assets-" + id + ".s3.amazonaws.com"), S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("origin-access-identity/cloudfront/E1DEMOOAI")}},
+		}},
+		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("assets"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyRedirectToHttps},
+		CacheBehaviors:       &cftypes.CacheBehaviors{Quantity: aws.Int32(1), Items: []cftypes.CacheBehavior{{PathPattern: aws.String("/old/*"), TargetOriginId: aws.String("old-assets"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyHttpsOnly}}},
+		ViewerCertificate:    &cftypes.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:" + id + ":certificate/" + hex17(5)), SSLSupportMethod: cftypes.SSLSupportMethodSniOnly, MinimumProtocolVersion: cftypes.MinimumProtocolVersionTLSv122021},
+	})
+	static.Config.WebACLId = edge.ACL.ARN
 	a.CloudFront.AddDistribution(cftypes.DistributionConfig{
 		Comment: aws.String("legacy downloads"), Enabled: aws.Bool(true), DefaultRootObject: aws.String(""), WebACLId: aws.String(""),
 		Logging:              &cftypes.LoggingConfig{Enabled: aws.Bool(false), Bucket: aws.String(""), Prefix: aws.String(""), IncludeCookies: aws.Bool(false)},

@@ -112,15 +112,53 @@ func (f *IAM) attachmentCountsLocked() map[string]int32 {
 }
 
 func (f *IAM) attachedLocked(arns []string) []iamtypes.AttachedPolicy {
+	return f.attachedIndexed(arns, nil)
+}
+
+// attachedIndexed renders attachments, looking policies up in index (by
+// ARN) when given, else by a scan that also adds builtin AWS policies.
+func (f *IAM) attachedIndexed(arns []string, index map[string]*IAMPolicy) []iamtypes.AttachedPolicy {
 	var out []iamtypes.AttachedPolicy
 	for _, arn := range arns {
 		name := arn[strings.LastIndex(arn, "/")+1:]
-		if p := f.policyLocked(arn); p != nil {
+		p := index[arn]
+		if p == nil {
+			p = f.policyLocked(arn)
+		}
+		if p != nil {
 			name = aws.ToString(p.Policy.PolicyName)
 		}
 		out = append(out, iamtypes.AttachedPolicy{PolicyArn: aws.String(arn), PolicyName: aws.String(name)})
 	}
 	return out
+}
+
+// policyIndexLocked maps every known managed policy by ARN, after adding
+// the builtin AWS policies that anything attaches.
+func (f *IAM) policyIndexLocked() map[string]*IAMPolicy {
+	index := make(map[string]*IAMPolicy, len(f.Policies))
+	for _, p := range f.Policies {
+		index[aws.ToString(p.Policy.Arn)] = p
+	}
+	add := func(arns []string) {
+		for _, arn := range arns {
+			if index[arn] == nil {
+				if p := f.policyLocked(arn); p != nil {
+					index[arn] = p
+				}
+			}
+		}
+	}
+	for _, u := range f.Users {
+		add(u.AttachedPolicies)
+	}
+	for _, g := range f.Groups {
+		add(g.AttachedPolicies)
+	}
+	for _, r := range f.Roles {
+		add(r.AttachedPolicies)
+	}
+	return index
 }
 
 func inlineDetails(docs []NamedDocument) []iamtypes.PolicyDetail {
@@ -177,16 +215,8 @@ func (f *IAM) GetAccountAuthorizationDetails(ctx context.Context, in *iam.GetAcc
 		}
 	}
 	all := len(want) == 0
-	// Resolve attachments first so that builtin AWS policies exist.
-	for _, u := range f.Users {
-		f.attachedLocked(u.AttachedPolicies)
-	}
-	for _, g := range f.Groups {
-		f.attachedLocked(g.AttachedPolicies)
-	}
-	for _, r := range f.Roles {
-		f.attachedLocked(r.AttachedPolicies)
-	}
+	// Index the policies first, so that builtin AWS policies exist.
+	index := f.policyIndexLocked()
 	counts := f.attachmentCountsLocked()
 	var items []gaadItem
 	if all || want[iamtypes.EntityTypeUser] {
@@ -226,7 +256,7 @@ func (f *IAM) GetAccountAuthorizationDetails(ctx context.Context, in *iam.GetAcc
 			out.UserDetailList = append(out.UserDetailList, iamtypes.UserDetail{
 				Arn: u.User.Arn, UserName: u.User.UserName, UserId: u.User.UserId, Path: u.User.Path,
 				CreateDate: u.User.CreateDate, GroupList: append([]string(nil), u.GroupNames...),
-				AttachedManagedPolicies: f.attachedLocked(u.AttachedPolicies),
+				AttachedManagedPolicies: f.attachedIndexed(u.AttachedPolicies, index),
 				UserPolicyList:          inlineDetails(u.InlinePolicies),
 				Tags:                    append([]iamtypes.Tag(nil), u.User.Tags...),
 			})
@@ -235,7 +265,7 @@ func (f *IAM) GetAccountAuthorizationDetails(ctx context.Context, in *iam.GetAcc
 			out.GroupDetailList = append(out.GroupDetailList, iamtypes.GroupDetail{
 				Arn: g.Group.Arn, GroupName: g.Group.GroupName, GroupId: g.Group.GroupId, Path: g.Group.Path,
 				CreateDate:              g.Group.CreateDate,
-				AttachedManagedPolicies: f.attachedLocked(g.AttachedPolicies),
+				AttachedManagedPolicies: f.attachedIndexed(g.AttachedPolicies, index),
 				GroupPolicyList:         inlineDetails(g.InlinePolicies),
 			})
 		case iamtypes.EntityTypeRole:
@@ -244,7 +274,7 @@ func (f *IAM) GetAccountAuthorizationDetails(ctx context.Context, in *iam.GetAcc
 				Arn: r.Role.Arn, RoleName: r.Role.RoleName, RoleId: r.Role.RoleId, Path: r.Role.Path,
 				CreateDate:               r.Role.CreateDate,
 				AssumeRolePolicyDocument: encodedPtr(aws.ToString(r.Role.AssumeRolePolicyDocument)),
-				AttachedManagedPolicies:  f.attachedLocked(r.AttachedPolicies),
+				AttachedManagedPolicies:  f.attachedIndexed(r.AttachedPolicies, index),
 				RolePolicyList:           inlineDetails(r.InlinePolicies),
 				RoleLastUsed:             copyPtr(r.Role.RoleLastUsed),
 				Tags:                     append([]iamtypes.Tag(nil), r.Role.Tags...),

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/secpillar/secpillar/internal/policy"
 )
 
 // S3 fakes Amazon S3 (general purpose buckets). Buckets live in one
@@ -149,9 +150,9 @@ func (f *S3) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, o
 	return &s3.GetBucketPolicyOutput{Policy: aws.String(b.Policy)}, nil
 }
 
-// PutBucketPolicy replaces the bucket policy. With bucket-level or
-// account-level BlockPublicPolicy on, a public policy is refused by AWS;
-// the fake does not evaluate policies and accepts it.
+// PutBucketPolicy replaces the bucket policy. As in AWS, a document that
+// does not parse is MalformedPolicy, and a public policy is refused with
+// AccessDenied while BlockPublicPolicy is on at bucket or account level.
 func (f *S3) PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
 	f.acct.mu.Lock()
 	defer f.acct.mu.Unlock()
@@ -159,8 +160,16 @@ func (f *S3) PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, o
 	if err != nil {
 		return nil, err
 	}
-	if aws.ToString(in.Policy) == "" {
+	d, err := policy.Parse(aws.ToString(in.Policy))
+	if err != nil {
 		return nil, apiError("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+	}
+	blocked := b.PublicAccessBlock != nil && aws.ToBool(b.PublicAccessBlock.BlockPublicPolicy)
+	if c := f.acct.S3Control.PublicAccessBlock; c != nil && aws.ToBool(c.BlockPublicPolicy) {
+		blocked = true
+	}
+	if blocked && policy.IsPublic(d, policy.PublicOptions{BucketPolicy: true, Account: f.acct.ID}) {
+		return nil, apiError("AccessDenied", "Access Denied: public policies are blocked by the BlockPublicPolicy block public access setting")
 	}
 	b.Policy = *in.Policy
 	return &s3.PutBucketPolicyOutput{}, nil

@@ -86,3 +86,21 @@ func TestS3FakeBehavesLikeS3(t *testing.T) {
 		t.Error("another account's configuration: want an error")
 	}
 }
+
+func TestS3FakeBlocksPublicPolicies(t *testing.T) {
+	a := New("111122223333")
+	b := a.S3.Bucket("b", "us-east-1")
+	b.PublicAccessBlock = s3bpa(false, false, true, false)
+	c := s3.NewFromConfig(a.Config())
+	public := `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
+	if _, err := c.PutBucketPolicy(context.Background(), &s3.PutBucketPolicyInput{Bucket: aws.String("b"), Policy: aws.String(public)}); apiCode(err) != "AccessDenied" {
+		t.Errorf("public policy under BlockPublicPolicy: err = %v, want AccessDenied", err)
+	}
+	tls := `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+	if _, err := c.PutBucketPolicy(context.Background(), &s3.PutBucketPolicyInput{Bucket: aws.String("b"), Policy: aws.String(tls)}); err != nil {
+		t.Errorf("Deny policy: %v", err)
+	}
+	if _, err := c.PutBucketPolicy(context.Background(), &s3.PutBucketPolicyInput{Bucket: aws.String("b"), Policy: aws.String("{")}); apiCode(err) != "MalformedPolicy" {
+		t.Errorf("malformed: err = %v, want MalformedPolicy", err)
+	}
+}
