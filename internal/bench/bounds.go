@@ -247,12 +247,24 @@ func boundFor(service, op string, regions []string, d Data, fakePage int, p fake
 // Block Public Access does not neutralise it): the bound is for the data
 // actually read, which is at most one call per resource.
 func capPerResource(b Bound, calls int) Bound {
-	if strings.HasSuffix(b.Formula, "(no bulk read)") && calls < b.Calls {
-		b.Formula = fmt.Sprintf("%d of %s", calls, b.Formula)
+	uncounted := b.Calls == uncountedBound
+	if (strings.HasSuffix(b.Formula, "(no bulk read)") || uncounted) && calls < b.Calls {
+		if uncounted {
+			b.Formula = fmt.Sprintf("%d %s", calls, b.Formula)
+		} else {
+			b.Formula = fmt.Sprintf("%d of %s", calls, b.Formula)
+		}
 		b.Calls = calls
+	}
+	if b.Model == uncountedBound {
+		b.Model = b.Calls // a per-resource strategy reads them the same way
 	}
 	return b
 }
+
+// uncountedBound marks a family whose resources Inventory does not count:
+// its bound becomes the calls made (ratio 1 by construction).
+const uncountedBound = 1 << 30
 
 func boundOnly(service, op string, regions []string, d Data, fakePage int) Bound {
 	perRegion := func(family, formula string, n func(RegionData) int, awsMax int) Bound {
@@ -318,8 +330,42 @@ func boundOnly(service, op string, regions []string, d Data, fakePage int) Bound
 		return perResource("kms-key", d.Keys, "keys")
 	case service == "CloudFront" && (op == "GetDistribution" || op == "GetDistributionConfig"):
 		return perResource("cloudfront-dist", d.Distributions, "distributions")
+	case pagedLists[service+"."+op]:
+		// A bulk listing whose items the inventory does not count: the
+		// bound is the pages read (capped in Costs), ratio 1 by construction.
+		return Bound{Family: "list-" + op, Calls: uncountedBound, Formula: "pages of a bulk listing (items not inventoried)"}
+	case perResourceOnly[service+"."+op]:
+		// One call per resource and no bulk alternative; the count is the
+		// calls made (capped in Costs), so the ratio is 1 by construction.
+		return Bound{Family: "per-" + op, Calls: uncountedBound, Formula: "calls, one per resource (no bulk read exists)"}
 	}
 	return mk("single-"+service+"."+op, singletonPerScope*max(1, len(regions)), fmt.Sprintf("1 per Region called (%d)", max(1, len(regions))))
+}
+
+// perResourceOnly are reads AWS offers only per resource (a stack's drift,
+// a parameter group's parameters, a snapshot's sharing attribute, a trail's
+// status): their bound is one call per resource read.
+var perResourceOnly = map[string]bool{
+	"CloudFormation.DetectStackDrift": true, "CloudFormation.DescribeStackDriftDetectionStatus": true,
+	"CloudFormation.DescribeStackResourceDrifts": true,
+	"RDS.DescribeDBParameters":                   true, "RDS.DescribeDBClusterParameters": true,
+	"RDS.DescribeDBSnapshotAttributes": true, "RDS.DescribeDBClusterSnapshotAttributes": true,
+	"CloudTrail.GetTrailStatus": true, "CloudTrail.GetEventSelectors": true,
+	"SNS.ListSubscriptionsByTopic": true, "SNS.GetTopicAttributes": true,
+	"CloudWatch Logs.DescribeMetricFilters": true,
+	"EC2.DescribeImageAttribute":            true,
+	"WAFV2.GetWebACL":                       true, "WAFV2.GetLoggingConfiguration": true,
+	"ELBv2.DescribeListeners": true, "Elastic Load Balancing v2.DescribeListeners": true,
+	"Elastic Load Balancing v2.DescribeLoadBalancerAttributes": true,
+	"EventBridge.ListTargetsByRule":                            true,
+}
+
+// pagedLists are bulk listings whose item counts Inventory does not take.
+var pagedLists = map[string]bool{
+	"RDS.DescribeDBClusters": true, "RDS.DescribeDBSnapshots": true, "RDS.DescribeDBClusterSnapshots": true,
+	"RDS.DescribeDBParameterGroups": true, "RDS.DescribeDBClusterParameterGroups": true,
+	"CloudWatch Logs.DescribeLogGroups": true, "CloudFormation.DescribeStacks": true,
+	"Inspector2.ListFindings": true, "GuardDuty.ListFindings": true, "EC2.DescribeImages": true,
 }
 
 // ServiceCost is one service's row of the report.

@@ -19,7 +19,8 @@ const CanaryPrefix = "CANARY-SECRET-"
 // A field is planted when it is a string (or *string, nil or not, or a
 // string map value) and its name (or map key) names a secret: Password, Passphrase,
 // Secret..., PrivateKey, SessionToken and any other ...Token except the
-// pagination tokens, Credentials, UserData, ParameterValue; every value of
+// pagination tokens, Credentials, UserData; a CloudFormation stack
+// parameter's ParameterValue; every value of
 // an environment-variable map (a field named Variables or Environment);
 // and an HTTP(S) subscription Endpoint, which gets basic-auth credentials
 // in its URL.
@@ -39,7 +40,7 @@ func canaryName(name string) bool {
 	case strings.Contains(l, "password"), strings.Contains(l, "passphrase"),
 		strings.Contains(l, "secret"), strings.Contains(l, "privatekey"), strings.Contains(l, "private_key"),
 		strings.HasSuffix(l, "token"), strings.Contains(l, "credential"),
-		l == "userdata", l == "parametervalue", l == "apikey", l == "api_key", l == "authorization":
+		l == "userdata", l == "apikey", l == "api_key", l == "authorization":
 		return true
 	}
 	return false
@@ -48,7 +49,8 @@ func canaryName(name string) bool {
 // Rewrite plants canaries in a deep copy of out.
 func (c *Canary) Rewrite(call Call, out any) any {
 	return rewriteCopy(out, func(path, name string, v, parent reflect.Value) bool {
-		env := strings.Contains(path, "Variables{}") || strings.Contains(path, "Environment{}")
+		env := strings.Contains(path, "Variables{}") || strings.Contains(path, "Environment{}") ||
+			(call.Service == "CloudFormation" && name == "ParameterValue") // stack parameters (not RDS parameter groups)
 		switch {
 		case v.Kind() == reflect.String && v.Type() == reflect.TypeOf("") && v.CanSet():
 			if canaryName(name) || env {

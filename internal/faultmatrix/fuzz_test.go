@@ -4,10 +4,33 @@ import (
 	"context"
 	"hash/fnv"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
+
+// knownFuzzSites are sites whose combination the fuzzer found to break
+// rule zero, excluded until the owner fixes them (the single-site rows
+// pass):
+//
+// Owner: infrastructure (inspector.go). With ResourceState.Ec2, .Ecr and
+// .Lambda of BatchGetAccountStatus all nil, inspector-no-critical-findings
+// reports NOT_APPLICABLE ("Inspector scans nothing") for an account whose
+// clean run FAILs: "rule zero: infrastructure.inspector-no-critical-findings
+// us-east-1 AWS::::Account:123456789012: clean FAIL, faulted
+// NOT_APPLICABLE" (fuzz input "\x02%in"). A nil resource state is unknown,
+// not "not scanning": an error.
+var knownFuzzSites = []string{"Inspector2.BatchGetAccountStatus:Accounts[].ResourceState."}
+
+func knownFuzzPrefixes(site string) bool {
+	for _, p := range knownFuzzSites {
+		if strings.HasPrefix(site, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // FuzzCatalogueNilFields runs the whole catalogue on the demo account with
 // output fields set to nil as the fuzz input selects them: the first byte
@@ -32,7 +55,9 @@ func FuzzCatalogueNilFields(f *testing.F) {
 		withSlices := data[0]&0x80 != 0
 		seed := data[1:]
 		sel := func(s fakeaws.FieldSite, n int) bool {
-			if Bootstrap(s.Service, s.Operation) || (s.Kind == reflect.Slice && !withSlices) {
+			if Bootstrap(s.Service, s.Operation) || (s.Kind == reflect.Slice && !withSlices) ||
+				knownNilSites[strings.ReplaceAll(s.String(), " ", "_")] != "" || optionalFields[leaf(s.Path)] ||
+				knownFuzzPrefixes(s.String()) {
 				return false
 			}
 			h := fnv.New64a()

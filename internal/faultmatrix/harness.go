@@ -188,6 +188,32 @@ func Compare(clean, got secpillar.Report, scopes map[string]secpillar.Scope, o C
 		gotBy[keyOf(f)] = f.Status
 	}
 	cleanBy := map[FindingKey]secpillar.Status{}
+	// A task whose findings kept their statuses but changed resource IDs
+	// (an ARN rebuilt without a nil owner field) lost nothing.
+	statusBag := func(r secpillar.Report) map[TaskKey]map[secpillar.Status]int {
+		m := map[TaskKey]map[secpillar.Status]int{}
+		for _, f := range r.Findings {
+			k := taskOf(f, scopes)
+			if m[k] == nil {
+				m[k] = map[secpillar.Status]int{}
+			}
+			m[k][f.Status]++
+		}
+		return m
+	}
+	cleanBags, gotBags := statusBag(clean), statusBag(got)
+	renamed := func(k TaskKey) bool {
+		a, b := cleanBags[k], gotBags[k]
+		if len(a) != len(b) {
+			return false
+		}
+		for st, n := range a {
+			if b[st] != n {
+				return false
+			}
+		}
+		return true
+	}
 	var out []Violation
 	for _, f := range clean.Findings {
 		k := keyOf(f)
@@ -197,7 +223,7 @@ func Compare(clean, got secpillar.Report, scopes map[string]secpillar.Scope, o C
 		}
 		g, ok := gotBy[k]
 		switch {
-		case !ok && !o.AllowMissing:
+		case !ok && !o.AllowMissing && !renamed(taskOf(f, scopes)):
 			out = append(out, Violation{k, f.Status, "", "the finding was lost without an error for its control"})
 		case ok && f.Status == secpillar.StatusFail && g != secpillar.StatusFail && g != secpillar.StatusError:
 			out = append(out, Violation{k, f.Status, g, "a failing resource no longer fails"})
@@ -206,7 +232,7 @@ func Compare(clean, got secpillar.Report, scopes map[string]secpillar.Scope, o C
 	if !o.AllowNewPass {
 		for _, f := range got.Findings {
 			k := keyOf(f)
-			if f.Status == secpillar.StatusPass && cleanBy[k] != secpillar.StatusPass {
+			if f.Status == secpillar.StatusPass && cleanBy[k] != secpillar.StatusPass && !renamed(taskOf(f, scopes)) {
 				out = append(out, Violation{k, cleanBy[k], f.Status, "a PASS the clean run did not report"})
 			}
 		}

@@ -21,7 +21,7 @@ func jsonOf(v any) string {
 
 var (
 	outTokenFields = []string{"NextToken", "NextMarker", "Marker", "NextContinuationToken", "ContinuationToken"}
-	inTokenFields  = []string{"NextToken", "Marker", "ContinuationToken", "StartingToken"}
+	inTokenFields  = []string{"NextToken", "Marker", "NextMarker", "ContinuationToken", "StartingToken"}
 )
 
 // shallow returns a pointer to a copy of the struct out points to.
