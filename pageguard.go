@@ -52,6 +52,7 @@ func checkPage(params, result any) error {
 	if !ov.IsValid() {
 		return nil
 	}
+	ov = pageStruct(ov)
 	var nextTok *string
 	for _, name := range outputTokenFields {
 		s, ok := stringPtrField(ov, name)
@@ -110,4 +111,23 @@ func stringPtrField(v reflect.Value, name string) (*string, bool) {
 	}
 	s := f.Elem().String()
 	return &s, true
+}
+
+// pageStruct returns the struct that carries the page's markers: the
+// output itself, or a nested list (CloudFront's DistributionList) when
+// only that has IsTruncated.
+func pageStruct(ov reflect.Value) reflect.Value {
+	if ov.FieldByName("IsTruncated").IsValid() {
+		return ov
+	}
+	for i := 0; i < ov.NumField(); i++ {
+		f := ov.Field(i)
+		if f.Kind() != reflect.Pointer || f.IsNil() || f.Elem().Kind() != reflect.Struct {
+			continue
+		}
+		if f.Elem().FieldByName("IsTruncated").IsValid() {
+			return f.Elem()
+		}
+	}
+	return ov
 }

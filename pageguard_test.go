@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -135,5 +137,21 @@ func TestPageGuardEchoedMarker(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("zones = %d, want 2", n)
+	}
+}
+
+// TestPageGuardNestedList: CloudFront keeps IsTruncated and NextMarker in
+// a nested DistributionList; a truncated list without a marker is caught
+// there too.
+func TestPageGuardNestedList(t *testing.T) {
+	acct := fakeaws.New("111122223333")
+	acct.Inject(fakeaws.Fault{Service: "CloudFront", Operation: "ListDistributions", Respond: func(ctx context.Context, params any) (any, error) {
+		return &cloudfront.ListDistributionsOutput{DistributionList: &cftypes.DistributionList{IsTruncated: aws.Bool(true), Marker: aws.String(""), MaxItems: aws.Int32(1), Quantity: aws.Int32(0)}}, nil
+	}})
+	cfg := acct.Config()
+	cfg.APIOptions = append(cfg.APIOptions, secpillar.PageGuard)
+	_, err := cloudfront.NewFromConfig(cfg).ListDistributions(context.Background(), &cloudfront.ListDistributionsInput{})
+	if err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Fatalf("want the truncated-without-marker error, got %v", err)
 	}
 }

@@ -28,7 +28,10 @@ const DefaultConcurrency = 8
 // evaluates DefaultConcurrency checks at once and shares read calls.
 type RunOptions struct {
 	// Regions, when set, is the list of Regions to evaluate, instead of
-	// the enabled Regions that ec2:DescribeRegions reports.
+	// every enabled Region. A named Region that ec2:DescribeRegions shows
+	// as not opted in (or does not list) is skipped and reported in
+	// Report.SkippedRegions; when the Regions cannot be listed, every named
+	// Region is evaluated.
 	Regions []string
 	// Concurrency bounds the checks evaluated at once; 0 means
 	// DefaultConcurrency.
@@ -112,7 +115,10 @@ func Run(ctx context.Context, cfg aws.Config, controls []Control, optFns ...func
 	rep := Report{Account: aws.ToString(id.Account)}
 
 	if len(opts.Regions) > 0 {
-		rep.Regions = append([]string(nil), opts.Regions...)
+		rep.Regions, rep.SkippedRegions = namedRegions(ctx, cfg, opts.Regions)
+		if len(rep.Regions) == 0 {
+			return Report{}, fmt.Errorf("secpillar: run: none of the Regions %v is enabled for the account", opts.Regions)
+		}
 	} else {
 		rep.Regions, rep.SkippedRegions, err = enabledRegions(ctx, cfg)
 		if err != nil {
@@ -247,6 +253,35 @@ func complete(f Finding, c Control, account, region string) Finding {
 		f.Resource.ID = AccountResourceType + ":" + f.Resource.Account
 	}
 	return f
+}
+
+// namedRegions keeps the named Regions the account has enabled and lists
+// the others as skipped: calls in a Region that is not opted in fail with
+// authentication errors, which would otherwise read as expired
+// credentials and stop the run. When the Regions cannot be listed, every
+// named Region is evaluated as the caller asked.
+func namedRegions(ctx context.Context, cfg aws.Config, named []string) (enabled, skipped []string) {
+	on, _, err := enabledRegions(ctx, cfg)
+	if err != nil {
+		return append([]string(nil), named...), nil
+	}
+	isOn := map[string]bool{}
+	for _, r := range on {
+		isOn[r] = true
+	}
+	seen := map[string]bool{}
+	for _, r := range named {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		if isOn[r] {
+			enabled = append(enabled, r)
+		} else {
+			skipped = append(skipped, r)
+		}
+	}
+	return enabled, skipped
 }
 
 // enabledRegions lists the account's Regions, splitting enabled from not

@@ -183,8 +183,10 @@ func TestRunSharedReadsAreNotGlobal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := acct.CallCount("EC2", "DescribeRegions"); got != 2 {
-		t.Errorf("two runs made %d calls, want 2: the cache must live for one run only", got)
+	// Each run lists the Regions itself (AllRegions) and the control lists
+	// them once: 2 per run. A cache that outlived a run would make 2 in all.
+	if got := acct.CallCount("EC2", "DescribeRegions"); got != 4 {
+		t.Errorf("two runs made %d calls, want 4: the cache must live for one run only", got)
 	}
 }
 
@@ -334,5 +336,33 @@ func TestRunSharedReadsUnderConcurrency(t *testing.T) {
 		if got := acct.CallCount("EC2", "DescribeRegions"); got != 1+3 {
 			t.Fatalf("iteration %d: DescribeRegions calls = %d, want 4", i, got)
 		}
+	}
+}
+
+func TestRunExplicitRegionNotOptedInIsSkipped(t *testing.T) {
+	acct := fakeaws.New("111122223333")
+	rep, err := secpillar.Run(context.Background(), acct.Config(), []secpillar.Control{regionControl("test.regional")},
+		func(o *secpillar.RunOptions) { o.Regions = []string{"eu-west-1", "af-south-1"} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"af-south-1"}, rep.SkippedRegions); diff != "" {
+		t.Errorf("SkippedRegions (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]regionStatus{{"test.regional", "eu-west-1", secpillar.StatusPass}}, statuses(rep.Findings)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunExplicitRegionsWhenListingDenied(t *testing.T) {
+	acct := fakeaws.New("111122223333")
+	acct.Inject(fakeaws.Fault{Service: "EC2", Operation: "DescribeRegions", Code: "UnauthorizedOperation", FirstN: 1})
+	rep, err := secpillar.Run(context.Background(), acct.Config(), []secpillar.Control{regionControl("test.regional")},
+		func(o *secpillar.RunOptions) { o.Regions = []string{"eu-west-1"} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"eu-west-1"}, rep.Regions); diff != "" {
+		t.Errorf("Regions (-want +got):\n%s", diff)
 	}
 }

@@ -73,30 +73,6 @@ var knownIssues = map[string]string{
 	// the write and recompute when the policy changed since the first read
 	// (and say in Notes that a write racing the last read can still be lost).
 	"TestBucketPolicyChangedBetweenReadAndWrite": "the bucket policy merge writes from a stale read and drops a concurrent statement (dataprotection: s3_transport.go)",
-	// Owner: lead (pageguard.go). Route 53 ListHostedZones (like S3
-	// ListObjects and CloudFront lists) echoes the request's Marker in the
-	// output and puts the next page in NextMarker; PageGuard reads "Marker"
-	// before "NextMarker", takes the echo for the next token and fails every
-	// second page: "infrastructure.shield-advanced-protections us-east-1:
-	// ERROR with one item per page: ... secpillar: Route 53.ListHostedZones:
-	// the service returned the same pagination token it was sent ("1")".
-	// Fix: prefer NextMarker / NextToken / NextContinuationToken, and use
-	// Marker only when the output has no Next* field; also look at nested
-	// lists (CloudFront's DistributionList.IsTruncated / NextMarker) and at
-	// the NextMarker input field (WAFV2).
-	"TestPageSizeOne": "PageGuard takes Route 53's echoed Marker for the next token and refuses page 2 (lead: pageguard.go)",
-	// Owner: lead (run.go / internal/awserr). With RunOptions.Regions naming
-	// a Region that is not opted in, the fake (like AWS) answers
-	// UnrecognizedClientException / AuthFailure there; awserr classifies
-	// those as ExpiredCredentials, so Run stops the whole run early
-	// ("secpillar: run stopped early: credentials expired during the run:
-	// detective: describe trails: ... UnrecognizedClientException") and the
-	// findings of the enabled Regions are lost. AWS-FACTS: auth failures in
-	// a not-opted-in Region mean the Region is skipped. Fix: Run checks
-	// explicit Regions against DescribeRegions (skip not-opted-in ones into
-	// SkippedRegions), or treats these codes as RegionDisabled when the
-	// task's Region is not enabled.
-	"TestOptInRegionNamedExplicitly": "an explicit Region that is not opted in is classified as expired credentials and stops the run (lead: run.go / awserr)",
 }
 
 // skipKnown skips a row listed in knownIssues; SECPILLAR_KNOWN_ISSUES=run
