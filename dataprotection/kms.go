@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,13 +101,10 @@ func (k kmsKey) resource() secpillar.Resource {
 	return secpillar.Resource{Type: KMSKeyResourceType, ID: k.arn, Region: k.region, Account: k.account}
 }
 
-func knownState(s kmstypes.KeyState) bool {
-	for _, v := range s.Values() {
-		if v == s {
-			return true
-		}
-	}
-	return false
+// known reports whether v is one of the values the SDK knows for its enum
+// type; an empty value is not known.
+func known[T ~string](v T, values []T) bool {
+	return v != "" && slices.Contains(values, v)
 }
 
 // describeKey reads one key's metadata.
@@ -129,8 +127,19 @@ func describeKey(ctx context.Context, api interface {
 	default:
 		return kmsKey{}, fmt.Errorf("dataprotection: describe key %s: unknown KeyManager %q", id, m.KeyManager)
 	}
-	if !knownState(m.KeyState) {
+	if !known(m.KeyState, m.KeyState.Values()) {
 		return kmsKey{}, fmt.Errorf("dataprotection: describe key %s: unknown KeyState %q", id, m.KeyState)
+	}
+	// Which customer-managed keys can rotate depends on the spec and the
+	// origin; a value the SDK does not know could be either, so it is an
+	// error rather than a guess. AWS-managed keys rotate by themselves.
+	if m.KeyManager == kmstypes.KeyManagerTypeCustomer {
+		if !known(m.KeySpec, m.KeySpec.Values()) {
+			return kmsKey{}, fmt.Errorf("dataprotection: describe key %s: unknown KeySpec %q", id, m.KeySpec)
+		}
+		if !known(m.Origin, m.Origin.Values()) {
+			return kmsKey{}, fmt.Errorf("dataprotection: describe key %s: unknown Origin %q", id, m.Origin)
+		}
 	}
 	k := kmsKey{id: aws.ToString(m.KeyId), arn: *m.Arn, account: aws.ToString(m.AWSAccountId), manager: m.KeyManager,
 		state: m.KeyState, spec: m.KeySpec, origin: m.Origin, deletion: m.DeletionDate}

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -68,6 +70,27 @@ func TestNilFieldsAndUnknownValues(t *testing.T) {
 				_, err := CheckS3BucketNotPublic(ctx, s3.NewFromConfig(cfg), s3controlClient(cfg), testAccount)
 				return err
 			}, `"READ_SOME"`},
+		{"RDS snapshot without type", "RDS", "DescribeDBSnapshots", &rds.DescribeDBSnapshotsOutput{DBSnapshots: []rdstypes.DBSnapshot{{DBSnapshotIdentifier: aws.String("s1"), DBSnapshotArn: aws.String("arn:aws:rds:us-east-1:111122223333:snapshot:s1")}}},
+			func(cfg aws.Config) error {
+				_, err := CheckRDSSnapshotNotPublic(ctx, rds.NewFromConfig(cfg))
+				return err
+			}, "manual or automated"},
+		{"RDS snapshot attribute without name", "RDS", "DescribeDBSnapshotAttributes", &rds.DescribeDBSnapshotAttributesOutput{DBSnapshotAttributesResult: &rdstypes.DBSnapshotAttributesResult{DBSnapshotAttributes: []rdstypes.DBSnapshotAttribute{{AttributeValues: []string{"all"}}}}},
+			func(cfg aws.Config) error {
+				_, err := CheckRDSSnapshotNotPublic(ctx, rds.NewFromConfig(cfg))
+				return err
+			}, "without a name"},
+		{"DB instance without engine", "RDS", "DescribeDBInstances", &rds.DescribeDBInstancesOutput{DBInstances: []rdstypes.DBInstance{{DBInstanceIdentifier: aws.String("x"), DBInstanceArn: aws.String("arn:aws:rds:us-east-1:111122223333:db:x")}}},
+			func(cfg aws.Config) error { _, err := CheckRDSTLSEnforced(ctx, rds.NewFromConfig(cfg)); return err }, "does not name its engine"},
+		{"unknown ACL grantee type", "S3", "GetBucketAcl", &s3.GetBucketAclOutput{Grants: []s3types.Grant{{Grantee: &s3types.Grantee{Type: "Everyone"}, Permission: s3types.PermissionRead}}},
+			func(cfg aws.Config) error {
+				_, err := CheckS3BucketNotPublic(ctx, s3.NewFromConfig(cfg), s3controlClient(cfg), testAccount)
+				return err
+			}, `unknown grantee type "Everyone"`},
+		{"unknown KMS key spec", "KMS", "DescribeKey", kmsKeyAnswer("QUANTUM_4096", kmstypes.OriginTypeAwsKms),
+			func(cfg aws.Config) error { _, err := CheckKMSKeyRotation(ctx, kms.NewFromConfig(cfg)); return err }, `unknown KeySpec "QUANTUM_4096"`},
+		{"unknown KMS key origin", "KMS", "DescribeKey", kmsKeyAnswer(kmstypes.KeySpecSymmetricDefault, "ORBITAL"),
+			func(cfg aws.Config) error { _, err := CheckKMSKeyRotation(ctx, kms.NewFromConfig(cfg)); return err }, `unknown Origin "ORBITAL"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +98,7 @@ func TestNilFieldsAndUnknownValues(t *testing.T) {
 			a.S3.Bucket("b", "us-east-1")
 			r := a.RDS.Region("us-east-1")
 			r.Snapshots = append(r.Snapshots, rdsSnapshotFixture("s1"))
+			a.KMS.AddKey("us-east-1", "k1", kmstypes.KeyManagerTypeCustomer, kmstypes.KeyStateEnabled)
 			a.Inject(fakeaws.Fault{Service: tt.service, Operation: tt.op, Respond: func(context.Context, any) (any, error) { return tt.answer, nil }})
 			err := tt.check(a.Config())
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -86,6 +110,13 @@ func TestNilFieldsAndUnknownValues(t *testing.T) {
 
 func rdsSnapshotFixture(id string) rdstypes.DBSnapshot {
 	return rdstypes.DBSnapshot{DBSnapshotIdentifier: aws.String(id), DBSnapshotArn: aws.String("arn:aws:rds:us-east-1:111122223333:snapshot:" + id), SnapshotType: aws.String("manual"), Encrypted: aws.Bool(true)}
+}
+
+// kmsKeyAnswer is a DescribeKey answer for an enabled customer-managed key
+// with the given spec and origin.
+func kmsKeyAnswer(spec kmstypes.KeySpec, origin kmstypes.OriginType) *kms.DescribeKeyOutput {
+	return &kms.DescribeKeyOutput{KeyMetadata: &kmstypes.KeyMetadata{KeyId: aws.String("k1"), Arn: aws.String("arn:aws:kms:us-east-1:111122223333:key/k1"),
+		KeyManager: kmstypes.KeyManagerTypeCustomer, KeyState: kmstypes.KeyStateEnabled, KeySpec: spec, Origin: origin}}
 }
 
 func s3controlClient(cfg aws.Config) *s3control.Client { return s3control.NewFromConfig(cfg) }

@@ -155,6 +155,9 @@ func restoreValues(ctx context.Context, api RDSSnapshotAttributesAPI, s Snapshot
 	}
 	var vals []string
 	for _, a := range attrs {
+		if a.name == "" {
+			return nil, fmt.Errorf("dataprotection: read sharing of snapshot %s: an attribute without a name", s.Identifier)
+		}
 		if a.name == "restore" {
 			vals = append(vals, a.values...)
 		}
@@ -172,8 +175,12 @@ func CheckRDSSnapshotNotPublic(ctx context.Context, api RDSSnapshotNotPublicAPI)
 	}
 	var out []secpillar.Finding
 	for _, s := range snaps {
-		if s.typ != "manual" {
-			continue
+		switch s.typ {
+		case "manual":
+		case "":
+			return nil, fmt.Errorf("dataprotection: snapshot %s: the answer does not say whether it is manual or automated", s.Identifier)
+		default:
+			continue // automated and other snapshots cannot be shared
 		}
 		vals, err := restoreValues(ctx, api, s.Snapshot)
 		if err != nil {

@@ -107,6 +107,9 @@ func CheckRDSTLSEnforced(ctx context.Context, api RDSTLSEnforcedAPI) ([]secpilla
 	cache := map[key]string{}
 	const c, sev = ControlRDSTLSEnforced, secpillar.SeverityMedium
 	return eachDatabase(ctx, api, true, func(d rdsDB) (secpillar.Finding, error) {
+		if d.engine == "" {
+			return secpillar.Finding{}, fmt.Errorf("dataprotection: %s %s: the answer does not name its engine", d.kind(), d.Identifier)
+		}
 		name, on := tlsParameter(d.engine)
 		if name == "" {
 			return notApplicable(c, sev, d.resource(), "The engine "+d.engine+" has no parameter that forces TLS; configure TLS in its option group or client.", map[string]string{"engine": d.engine}), nil
@@ -157,6 +160,9 @@ func RemediateRDSTLSEnforced(ctx context.Context, api RDSTLSEnforcedRemediationA
 		return secpillar.Remediation{}, err
 	}
 	rem := secpillar.Remediation{Control: ControlRDSTLSEnforced, Resource: d.resource()}
+	if d.engine == "" {
+		return rem, fmt.Errorf("dataprotection: %s %s: the answer does not name its engine", d.kind(), db.Identifier)
+	}
 	name, on := tlsParameter(d.engine)
 	if name == "" {
 		return rem, fmt.Errorf("dataprotection: engine %s of %s has no parameter that forces TLS", d.engine, db.Identifier)

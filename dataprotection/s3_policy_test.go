@@ -3,6 +3,7 @@ package dataprotection
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -114,6 +115,43 @@ func TestRemediateS3BucketDenyInsecureTransport(t *testing.T) {
 		got, err := RemediateS3BucketDenyInsecureTransport(context.Background(), s3.NewFromConfig(a.Config()), b)
 		if err != nil || got.Outcome != secpillar.OutcomeCompliant {
 			t.Errorf("got %+v, %v; want COMPLIANT", got, err)
+		}
+		if n := a.CallCount("S3", "PutBucketPolicy"); n != 0 {
+			t.Errorf("%d writes", n)
+		}
+	})
+	t.Run("policy changed by another writer is merged again", func(t *testing.T) {
+		a := fakeaws.New(testAccount)
+		a.S3.Bucket("data", "eu-west-1").Policy = policyFor(otherStatements, "data")
+		reads := 0
+		a.Inject(fakeaws.Fault{Service: "S3", Operation: "GetBucketPolicy", Respond: func(ctx context.Context, params any) (any, error) {
+			reads++
+			if reads == 1 { // another writer adds a statement after the first read
+				defer func() {
+					a.S3.Buckets["data"].Policy = strings.Replace(a.S3.Buckets["data"].Policy, `"Id": "keep-me"`, `"Id": "changed"`, 1)
+				}()
+			}
+			return &s3.GetBucketPolicyOutput{Policy: aws.String(a.S3.Buckets["data"].Policy)}, nil
+		}})
+		got, err := RemediateS3BucketDenyInsecureTransport(context.Background(), s3.NewFromConfig(a.Config()), b)
+		if err != nil || got.Outcome != secpillar.OutcomeChanged {
+			t.Fatalf("got %+v, %v; want CHANGED", got, err)
+		}
+		if p := a.S3.Buckets["data"].Policy; !strings.Contains(p, `"changed"`) || !strings.Contains(p, "ReadForPartner") {
+			t.Errorf("the other writer's change was lost: %s", p)
+		}
+	})
+	t.Run("policy that changes on every read is an error, not a write", func(t *testing.T) {
+		a := fakeaws.New(testAccount)
+		a.S3.Bucket("data", "eu-west-1")
+		reads := 0
+		a.Inject(fakeaws.Fault{Service: "S3", Operation: "GetBucketPolicy", Respond: func(ctx context.Context, params any) (any, error) {
+			reads++
+			return &s3.GetBucketPolicyOutput{Policy: aws.String(fmt.Sprintf(`{"Version":"2012-10-17","Id":"v%d","Statement":[]}`, reads))}, nil
+		}})
+		_, err := RemediateS3BucketDenyInsecureTransport(context.Background(), s3.NewFromConfig(a.Config()), b)
+		if err == nil || !strings.Contains(err.Error(), "changed on each") {
+			t.Errorf("err = %v; want the policy-keeps-changing error", err)
 		}
 		if n := a.CallCount("S3", "PutBucketPolicy"); n != 0 {
 			t.Errorf("%d writes", n)

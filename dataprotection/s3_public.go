@@ -152,7 +152,15 @@ func EvaluateBucketExposure(ctx context.Context, api S3BucketExposureAPI, accoun
 			if g.Grantee == nil {
 				return BucketExposure{}, fmt.Errorf("dataprotection: read ACL of bucket %s: a grant without a grantee", b.Name)
 			}
-			if g.Grantee.Type != s3types.TypeGroup || !policy.IsPublicACLGrantee(aws.ToString(g.Grantee.URI)) {
+			switch g.Grantee.Type {
+			case s3types.TypeGroup:
+			case s3types.TypeCanonicalUser, s3types.TypeAmazonCustomerByEmail:
+				continue
+			default:
+				// A grantee type the SDK does not know could be public.
+				return BucketExposure{}, fmt.Errorf("dataprotection: read ACL of bucket %s: unknown grantee type %q", b.Name, g.Grantee.Type)
+			}
+			if !policy.IsPublicACLGrantee(aws.ToString(g.Grantee.URI)) {
 				continue
 			}
 			group := aws.ToString(g.Grantee.URI)

@@ -119,6 +119,10 @@ func denyInsecureTransportStatement(bucket string) json.RawMessage {
 // when there is none). Every other statement is kept byte for byte; a
 // policy that already denies insecure transport, with any Sid, is left as
 // it is, so a second run writes nothing.
+//
+// S3 has no conditional PutBucketPolicy, so the policy is read again just
+// before the write and the merge recomputed when another writer changed it
+// in between; a policy that keeps changing is an error, not a write.
 func RemediateS3BucketDenyInsecureTransport(ctx context.Context, api S3BucketPolicyRemediationAPI, b Bucket, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	opts := secpillar.NewRemediateOptions(optFns...)
 	ctx = secpillar.FreshReads(ctx) // act on current state, never on a shared read
@@ -126,18 +130,33 @@ func RemediateS3BucketDenyInsecureTransport(ctx context.Context, api S3BucketPol
 	if err != nil {
 		return secpillar.Remediation{}, err
 	}
-	d, err := parseBucketPolicy(b, doc)
-	if err != nil {
-		return secpillar.Remediation{}, err
-	}
 	rem := secpillar.Remediation{Control: ControlS3BucketDenyInsecureTransport, Resource: b.Resource()}
-	if deniesInsecureTransport(d, b.Name) != "" {
-		rem.Outcome = secpillar.OutcomeCompliant
-		return rem, nil
-	}
-	merged, err := policy.UpsertStatement(doc, DenyInsecureTransportSid, denyInsecureTransportStatement(b.Name))
-	if err != nil {
-		return secpillar.Remediation{}, fmt.Errorf("dataprotection: merge TLS statement into policy of bucket %s: %w", b.Name, err)
+	const attempts = 3
+	var merged string
+	for attempt := 1; ; attempt++ {
+		var compliant bool
+		merged, compliant, err = mergeDenyInsecureTransport(b, doc)
+		if err != nil {
+			return secpillar.Remediation{}, err
+		}
+		if compliant {
+			rem.Outcome = secpillar.OutcomeCompliant
+			return rem, nil
+		}
+		if opts.DryRun {
+			break
+		}
+		again, err := ReadBucketPolicy(ctx, api, b)
+		if err != nil {
+			return secpillar.Remediation{}, err
+		}
+		if again == doc {
+			break
+		}
+		if attempt == attempts {
+			return secpillar.Remediation{}, fmt.Errorf("dataprotection: policy of bucket %s changed on each of %d reads; not writing over another writer", b.Name, attempts)
+		}
+		doc = again
 	}
 	before := doc
 	if before == "" {
@@ -145,7 +164,8 @@ func RemediateS3BucketDenyInsecureTransport(ctx context.Context, api S3BucketPol
 	}
 	rem.Changes = []secpillar.Change{{Resource: b.Resource(), Action: "s3:PutBucketPolicy", Field: "Statement[" + DenyInsecureTransportSid + "]", Before: before, After: merged}}
 	rem.Undo = "Remove the statement with Sid " + DenyInsecureTransportSid + " from the bucket policy (or delete the policy if it was created)."
-	rem.Notes = []string{"Clients that still call S3 over plain HTTP are refused from now on."}
+	rem.Notes = []string{"Clients that still call S3 over plain HTTP are refused from now on.",
+		"S3 has no conditional policy write: the policy was read again just before the write, but a change made in that last moment can still be overwritten."}
 	if opts.DryRun {
 		rem.Outcome = secpillar.OutcomePlanned
 		return rem, nil
@@ -163,4 +183,22 @@ func RemediateS3BucketDenyInsecureTransport(ctx context.Context, api S3BucketPol
 	}
 	rem.Outcome = outcome(deniesInsecureTransport(gd, b.Name) != "")
 	return rem, nil
+}
+
+// mergeDenyInsecureTransport returns policy doc of b with the Deny
+// statement merged in, or compliant when doc already denies insecure
+// transport.
+func mergeDenyInsecureTransport(b Bucket, doc string) (merged string, compliant bool, err error) {
+	d, err := parseBucketPolicy(b, doc)
+	if err != nil {
+		return "", false, err
+	}
+	if deniesInsecureTransport(d, b.Name) != "" {
+		return "", true, nil
+	}
+	merged, err = policy.UpsertStatement(doc, DenyInsecureTransportSid, denyInsecureTransportStatement(b.Name))
+	if err != nil {
+		return "", false, fmt.Errorf("dataprotection: merge TLS statement into policy of bucket %s: %w", b.Name, err)
+	}
+	return merged, false, nil
 }

@@ -266,6 +266,11 @@ func ForwardAs(acct *fakeaws.Account, ctx context.Context, service, op, region s
 		}
 		return nil, &smithy.GenericAPIError{Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid.", Fault: smithy.FaultClient}
 	}
+	// The fake reads the Region from the context, as a client's middleware
+	// sets it.
+	if awsmiddleware.GetRegion(ctx) == "" {
+		ctx = awsmiddleware.SetRegion(ctx, region)
+	}
 	svc := acct.Service(service)
 	if svc == nil {
 		return nil, fmt.Errorf("faultmatrix: service %q is not faked", service)

@@ -38,42 +38,13 @@ func init() {
 
 // knownNilSites: "Service.Operation:Path" (service with '_' for ' ', as
 // t.Name has it) -> the exact failure and owner.
-var knownNilSites = map[string]string{
-	"RDS.DescribeDBSnapshots:DBSnapshots[].SnapshotType":                                               "dataprotection (rds): nil SnapshotType: rds-snapshot-not-public demo-legacy-mysql-before-migration clean FAIL, faulted missing",
-	"RDS.DescribeDBClusterSnapshots:DBClusterSnapshots[].SnapshotType":                                 "dataprotection (rds): nil SnapshotType drops a cluster snapshot's finding",
-	"RDS.DescribeDBSnapshotAttributes:DBSnapshotAttributesResult.DBSnapshotAttributes[].AttributeName": "dataprotection (rds): nil AttributeName: rds-snapshot-not-public demo-legacy-mysql-before-migration clean FAIL, faulted PASS",
-	"RDS.DescribeDBInstances:DBInstances[].Engine":                                                     "dataprotection (rds): nil Engine: rds-tls-enforced demo-legacy-mysql clean FAIL, faulted NOT_APPLICABLE",
-	"RDS.DescribeDBClusters:DBClusters[].Engine":                                                       "dataprotection (rds): nil Engine: rds-tls-enforced demo-reports clean FAIL, faulted NOT_APPLICABLE",
-}
+var knownNilSites = map[string]string{}
 
 // knownIssues lists rows (test and subtest names) that fail because of a
 // bug outside this package, with the owner and the exact failure; the
 // owner fixes it and the entry goes (SECPILLAR_KNOWN_ISSUES=run shows which
 // still fail). Only rows the owner could not fix in time belong here.
-var knownIssues = map[string]string{
-	// Owner: dataprotection (s3_public.go). A grantee Type the SDK does not
-	// know makes a public ACL grant invisible: "rule zero:
-	// dataprotection.s3-bucket-not-public ap-southeast-2 demo-partner-exchange:
-	// clean FAIL, faulted PASS". Fix: an unknown Grantee.Type is an error.
-	"TestUnknownEnumValues/S3.GetBucketAcl:Grants[].Grantee.Type": "dataprotection (s3_public.go): Grantee.Type FUTURE_VALUE: s3-bucket-not-public demo-partner-exchange clean FAIL, faulted PASS",
-	// Owner: dataprotection (kms.go:201). A KeySpec or Origin value the SDK
-	// does not know makes dataprotection.kms-key-rotation report
-	// NOT_APPLICABLE for a key that failed: "rule zero:
-	// dataprotection.kms-key-rotation us-east-1 0a115ade-...: clean FAIL,
-	// faulted NOT_APPLICABLE". Fix: an unknown KeySpec / Origin / KeyState /
-	// KeyManager is an error naming the value (compare with Values()).
-	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.Origin":  "unknown Origin turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
-	"TestUnknownEnumValues/KMS.DescribeKey:KeyMetadata.KeySpec": "unknown KeySpec turns a rotation FAIL into NOT_APPLICABLE (dataprotection: kms.go)",
-	// Owner: dataprotection (s3_transport.go). Another writer adds a
-	// statement right after RemediateS3BucketDenyInsecureTransport reads
-	// the bucket policy; the remediation writes from its stale read and the
-	// statement is gone, with outcome CHANGED: "outcome CHANGED but the
-	// statement another writer added between the read and the write was
-	// dropped". S3 has no conditional PutBucketPolicy: re-read just before
-	// the write and recompute when the policy changed since the first read
-	// (and say in Notes that a write racing the last read can still be lost).
-	"TestBucketPolicyChangedBetweenReadAndWrite": "the bucket policy merge writes from a stale read and drops a concurrent statement (dataprotection: s3_transport.go)",
-}
+var knownIssues = map[string]string{}
 
 // skipKnown skips a row listed in knownIssues; SECPILLAR_KNOWN_ISSUES=run
 // runs them anyway, to see which are fixed.
