@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"golang.org/x/sync/singleflight"
@@ -346,6 +348,37 @@ func sharedRead(op string) bool {
 		op == "GenerateCredentialReport"
 }
 
+// absent is a kept answer saying that the thing read does not exist (no
+// bucket policy, no tags, no organization): an answer about the account's
+// state like any other, so the controls that read it share it. Throttling,
+// access denied and other errors are never kept.
+type absent struct{ err error }
+
+// accountWideRead reports whether a read answers the same from every
+// Region's endpoint, so that regional controls share one call: the global
+// services, the caller's identity, and S3's list of the account's buckets.
+func accountWideRead(service, op string) bool {
+	switch service {
+	case "IAM", "Organizations":
+		return true
+	case "STS":
+		return op == "GetCallerIdentity"
+	case "S3":
+		return op == "ListBuckets"
+	}
+	return false
+}
+
+// final reports whether an answer may be kept for the rest of the run: a
+// credential report that is still being generated is shared with callers
+// waiting at the same moment, but the next poll asks IAM again.
+func final(out any) bool {
+	if g, ok := out.(*iam.GenerateCredentialReportOutput); ok {
+		return g.State == iamtypes.ReportStateTypeComplete
+	}
+	return true
+}
+
 func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 	op := awsmiddleware.GetOperationName(ctx)
 	region := awsmiddleware.GetRegion(ctx)
@@ -356,10 +389,17 @@ func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.Initial
 	if err != nil {
 		return next.HandleInitialize(ctx, in)
 	}
-	key := awsmiddleware.GetServiceID(ctx) + "|" + region + "|" + op + "|" + string(params)
+	service := awsmiddleware.GetServiceID(ctx)
+	if accountWideRead(service, op) {
+		region = "*"
+	}
+	key := service + "|" + region + "|" + op + "|" + string(params)
 	rc.mu.Lock()
 	if v, ok := rc.done[key]; ok {
 		rc.mu.Unlock()
+		if e, ok := v.(absent); ok {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, e.err
+		}
 		return middleware.InitializeOutput{Result: shallowCopy(v)}, middleware.Metadata{}, nil
 	}
 	rc.mu.Unlock()
@@ -370,17 +410,27 @@ func (rc *readCache) HandleInitialize(ctx context.Context, in middleware.Initial
 		rc.mu.Lock()
 		if v, ok := rc.done[key]; ok {
 			rc.mu.Unlock()
+			if e, ok := v.(absent); ok {
+				return nil, e.err
+			}
 			return v, nil
 		}
 		rc.mu.Unlock()
 		out, m, err := next.HandleInitialize(ctx, in)
 		md = m
 		if err != nil {
+			if awserr.IsNotFound(err) || awserr.IsCode(err, "AWSOrganizationsNotInUseException") {
+				rc.mu.Lock()
+				rc.done[key] = absent{err}
+				rc.mu.Unlock()
+			}
 			return nil, err
 		}
-		rc.mu.Lock()
-		rc.done[key] = out.Result
-		rc.mu.Unlock()
+		if final(out.Result) {
+			rc.mu.Lock()
+			rc.done[key] = out.Result
+			rc.mu.Unlock()
+		}
 		return out.Result, nil
 	})
 	if err != nil {

@@ -62,9 +62,8 @@ func (o ClassificationOptions) classify(r secpillar.Resource, tags map[string]st
 }
 
 // CheckClassificationTagged reports whether every bucket, DB instance, DB
-// cluster and EBS volume of region carries the classification tag. Buckets
-// are listed with ListBuckets' BucketRegion, so each bucket is evaluated
-// once, in its own Region; database and volume tags come with their
+// cluster and EBS volume of region carries the classification tag. Each
+// bucket is evaluated once, in the Region ListBuckets reports; database and volume tags come with their
 // Describe answers at no extra cost. accountID builds volume ARNs.
 func CheckClassificationTagged(ctx context.Context, s3api ClassificationS3API, rdsapi RDSDatabasesAPI, ec2api EBSVolumesAPI, accountID, region string, optFns ...func(*ClassificationOptions)) ([]secpillar.Finding, error) {
 	var o ClassificationOptions
@@ -78,13 +77,15 @@ func CheckClassificationTagged(ctx context.Context, s3api ClassificationS3API, r
 		return nil, fmt.Errorf("dataprotection: empty Region")
 	}
 	var out []secpillar.Finding
-	buckets, err := listBuckets(ctx, s3api, region, nil)
+	// One unfiltered list, shared within a run by every Region's pass and
+	// every bucket control; each bucket is evaluated in its own Region.
+	buckets, err := listBuckets(ctx, s3api, nil)
 	if err != nil {
 		return nil, err
 	}
 	for _, b := range buckets {
 		if b.Region != region {
-			continue // ListBuckets filtered by Region; keep each bucket in its own Region's run
+			continue
 		}
 		tags, err := bucketTags(ctx, s3api, b)
 		if err != nil {

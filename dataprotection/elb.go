@@ -78,7 +78,9 @@ func CheckELBTLSInTransit(ctx context.Context, api ELBTLSInTransitAPI, optFns ..
 		fn(&o)
 	}
 	var all []lbListeners
-	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{})
+	// The largest page, and the same input as the infrastructure controls'
+	// walk, so that within a run both share one set of pages.
+	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(400)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -88,7 +88,9 @@ func CheckKMSNoDecryptAllKeys(ctx context.Context, api KMSNoDecryptAllKeysAPI) (
 			map[string]string{"policies": strings.Join(bad, "; "), "note": "SCPs and permission boundaries were not evaluated"}))
 		return nil
 	}
-	p := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{})
+	// The largest page, and the same input as the identity controls' walk,
+	// so that within a run both share one set of pages.
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(1000)})
 	seen := map[string]bool{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)

@@ -52,12 +52,10 @@ func (b Bucket) inRegion(o *s3.Options) { o.Region = b.Region }
 // returned (one call with a Prefix when there is one name); a named bucket
 // that is not found is an error.
 func ListBuckets(ctx context.Context, api S3ListBucketsAPI, names ...string) ([]Bucket, error) {
-	return listBuckets(ctx, api, "", names)
+	return listBuckets(ctx, api, names)
 }
 
-// listBuckets is ListBuckets, optionally limited to one Region
-// (ListBuckets' BucketRegion).
-func listBuckets(ctx context.Context, api S3ListBucketsAPI, region string, names []string) ([]Bucket, error) {
+func listBuckets(ctx context.Context, api S3ListBucketsAPI, names []string) ([]Bucket, error) {
 	want, filter := map[string]bool{}, map[string]bool{}
 	for _, n := range names {
 		if n == "" {
@@ -68,9 +66,6 @@ func listBuckets(ctx context.Context, api S3ListBucketsAPI, region string, names
 	in := &s3.ListBucketsInput{}
 	if len(names) == 1 {
 		in.Prefix = aws.String(names[0])
-	}
-	if region != "" {
-		in.BucketRegion = aws.String(region)
 	}
 	p := s3.NewListBucketsPaginator(api, in, func(o *s3.ListBucketsPaginatorOptions) { o.Limit = listBucketsPageSize })
 	var out []Bucket

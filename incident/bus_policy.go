@@ -65,7 +65,13 @@ func CheckEventBusPolicyNotPublic(ctx context.Context, api EventBusPolicyAPI) ([
 		if b.Policy == nil {
 			// A bus listed without a policy is confirmed by reading it:
 			// "no policy" must come from the bus itself before it passes.
-			d, err := api.DescribeEventBus(ctx, &eventbridge.DescribeEventBusInput{Name: aws.String(res.ID)})
+			in := &eventbridge.DescribeEventBusInput{Name: aws.String(res.ID)}
+			if name == "default" {
+				// The Region's default bus, read with the same (empty) input
+				// as the alert-routing control so that a run shares it.
+				in = &eventbridge.DescribeEventBusInput{}
+			}
+			d, err := api.DescribeEventBus(ctx, in)
 			if err != nil {
 				return nil, fmt.Errorf("incident: read event bus %s: %w", res.ID, err)
 			}

@@ -90,6 +90,13 @@ func scanStates(ctx context.Context, api InspectorStatusAPI) (map[inspectortypes
 		inspectortypes.ResourceScanTypeLambda: rs.Lambda, inspectortypes.ResourceScanTypeLambdaCode: rs.LambdaCode,
 		inspectortypes.ResourceScanTypeCodeRepository: rs.CodeRepository,
 	}
+	// Every answer reports EC2, ECR and Lambda scanning; without them the
+	// state is unknown, not "not scanning". The newer types may be absent.
+	for _, t := range []inspectortypes.ResourceScanType{inspectortypes.ResourceScanTypeEc2, inspectortypes.ResourceScanTypeEcr, inspectortypes.ResourceScanTypeLambda} {
+		if states[t] == nil {
+			return nil, "", fmt.Errorf("infrastructure: read Inspector status: the answer has no %s state", t)
+		}
+	}
 	m := map[inspectortypes.ResourceScanType]inspectortypes.Status{}
 	for t, s := range states {
 		if s == nil {

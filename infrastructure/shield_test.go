@@ -185,8 +185,15 @@ func TestInspectorEnabled(t *testing.T) {
 	}
 	wantError(t, "access denied", nil, func(a *fakeaws.Account) { a.DenyAccess("Inspector2", "BatchGetAccountStatus", "") }, check, "explicit deny")
 	wantError(t, "nil resource state", nil, respondWith("Inspector2", "BatchGetAccountStatus", &inspector2.BatchGetAccountStatusOutput{Accounts: []inspectortypes.AccountState{{AccountId: aws.String("1")}}}), check, "no ResourceState")
-	wantError(t, "missing type", nil, respondWith("Inspector2", "BatchGetAccountStatus", &inspector2.BatchGetAccountStatusOutput{Accounts: []inspectortypes.AccountState{{AccountId: aws.String("1"), ResourceState: &inspectortypes.ResourceState{Ec2: &inspectortypes.State{Status: "ENABLED"}}}}}), check, "no state for scan type ECR")
-	wantError(t, "unknown status", nil, respondWith("Inspector2", "BatchGetAccountStatus", &inspector2.BatchGetAccountStatusOutput{Accounts: []inspectortypes.AccountState{{AccountId: aws.String("1"), ResourceState: &inspectortypes.ResourceState{Ec2: &inspectortypes.State{Status: "HALF"}}}}}), check, `unknown EC2 status "HALF"`)
+	wantError(t, "missing type", nil, respondWith("Inspector2", "BatchGetAccountStatus", &inspector2.BatchGetAccountStatusOutput{Accounts: []inspectortypes.AccountState{{AccountId: aws.String("1"), ResourceState: &inspectortypes.ResourceState{Ec2: &inspectortypes.State{Status: "ENABLED"}}}}}), check, "no ECR state")
+	wantError(t, "unknown status", nil, respondWith("Inspector2", "BatchGetAccountStatus", &inspector2.BatchGetAccountStatusOutput{Accounts: []inspectortypes.AccountState{{AccountId: aws.String("1"), ResourceState: &inspectortypes.ResourceState{Ec2: &inspectortypes.State{Status: "HALF"}, Ecr: &inspectortypes.State{Status: "ENABLED"}, Lambda: &inspectortypes.State{Status: "ENABLED"}}}}}), check, `unknown EC2 status "HALF"`)
+	// With every state missing the account's scanning is unknown: the
+	// findings control must not say "Inspector scans nothing".
+	wantError(t, "no states", nil, respondWith("Inspector2", "BatchGetAccountStatus", &inspector2.BatchGetAccountStatusOutput{Accounts: []inspectortypes.AccountState{{AccountId: aws.String("1"), ResourceState: &inspectortypes.ResourceState{}}}}),
+		func(a *fakeaws.Account) error {
+			_, err := CheckInspectorCriticalFindings(ctx, inspectorIn(a, "us-east-1"))
+			return err
+		}, "no EC2 state")
 
 	c := inspectorIn(acct, "us-east-1")
 	rem, err := RemediateInspectorEnabled(ctx, c, nil, secpillar.DryRun)

@@ -319,6 +319,11 @@ func boundOnly(service, op string, regions []string, d Data, fakePage int) Bound
 		return perRegion("kms-list", "keys_r", func(r RegionData) int { return r.Keys }, maxKMS)
 	case "RDS.DescribeDBInstances":
 		return perRegion("rds-instances", "databases_r", func(r RegionData) int { return r.Databases }, maxRDS)
+	case "WAFV2.ListWebACLs", "WAFV2.ListLoggingConfigurations":
+		// One REGIONAL read per Region, and the CLOUDFRONT scope once, from
+		// us-east-1.
+		n := max(1, len(regions))
+		return mk("wafv2-"+op, n+1, fmt.Sprintf("1 REGIONAL per Region called (%d) + 1 CLOUDFRONT", n))
 	case "CloudFront.ListDistributions":
 		page := pageOf(maxCloudFront, fakePage)
 		return mk("cloudfront-list", ceilDiv(d.Distributions, page), fmt.Sprintf("ceil(distributions=%d/%d)", d.Distributions, page))

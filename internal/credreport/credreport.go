@@ -128,15 +128,17 @@ func Fetch(ctx context.Context, api API, optFns ...func(*Options)) (*Report, err
 		return nil
 	}
 
-	generate := true
-	gens, gets := 0, 0
+	generate, regenerate := true, false
+	gets := 0
 	for {
 		if generate {
+			// A run shares a COMPLETE answer and never an in-progress one, so
+			// polling needs no fresh read; generating again after the report
+			// expired or vanished does.
 			c := ctx
-			if gens > 0 {
+			if regenerate {
 				c = secpillar.FreshReads(ctx)
 			}
-			gens++
 			out, err := api.GenerateCredentialReport(c, &iam.GenerateCredentialReportInput{})
 			if err != nil {
 				if _, retry := notReady(err); !retry {
@@ -171,11 +173,12 @@ func Fetch(ctx context.Context, api API, optFns ...func(*Options)) (*Report, err
 		gets++
 		out, err := api.GetCredentialReport(c, &iam.GetCredentialReportInput{})
 		if err != nil {
-			regenerate, retry := notReady(err)
+			again, retry := notReady(err)
 			if !retry {
 				return nil, fmt.Errorf("credreport: get the credential report: %w", err)
 			}
-			generate = regenerate
+			generate = again
+			regenerate = regenerate || again
 			last = "report not ready: " + err.Error()
 			if err := wait(); err != nil {
 				return nil, err

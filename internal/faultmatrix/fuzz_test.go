@@ -10,18 +10,10 @@ import (
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
-// knownFuzzSites are sites whose combination the fuzzer found to break
-// rule zero, excluded until the owner fixes them (the single-site rows
-// pass):
-//
-// Owner: infrastructure (inspector.go). With ResourceState.Ec2, .Ecr and
-// .Lambda of BatchGetAccountStatus all nil, inspector-no-critical-findings
-// reports NOT_APPLICABLE ("Inspector scans nothing") for an account whose
-// clean run FAILs: "rule zero: infrastructure.inspector-no-critical-findings
-// us-east-1 AWS::::Account:123456789012: clean FAIL, faulted
-// NOT_APPLICABLE" (fuzz input "\x02%in"). A nil resource state is unknown,
-// not "not scanning": an error.
-var knownFuzzSites = []string{"Inspector2.BatchGetAccountStatus:Accounts[].ResourceState."}
+// knownFuzzSites are site prefixes whose combination the fuzzer found to
+// break rule zero, excluded until the owner fixes them (the single-site
+// rows pass). None at present.
+var knownFuzzSites = []string{}
 
 func knownFuzzPrefixes(site string) bool {
 	for _, p := range knownFuzzSites {
