@@ -50,7 +50,9 @@ func scaled(p fakeaws.SyntheticParams, f float64) fakeaws.SyntheticParams {
 //	SECPILLAR_BENCH_SCALE     fraction of FullParams (default 1; 0.05 with -short)
 //	SECPILLAR_BENCH_PAGESIZE  the fake's page size (default 1000)
 //	SECPILLAR_BENCH_LATENCY   latency per call (default 20ms)
-//	SECPILLAR_BENCH_THROTTLE  every Nth call is throttled (default 50; 0 = none)
+//	SECPILLAR_BENCH_THROTTLE  "aws" (the default): each service's default request
+//	                          rate per account and Region (fakeaws.AWSRequestRates);
+//	                          N: every Nth call is throttled; 0: none
 //
 // The page size is 1000 because that is the maximum of most of the list
 // operations the catalogue uses (IAM MaxItems, EC2 MaxResults, KMS Limit);
@@ -58,8 +60,8 @@ func scaled(p fakeaws.SyntheticParams, f float64) fakeaws.SyntheticParams {
 // maximum is lower (DescribeNetworkAcls 100, DescribeVolumes 500, RDS 100)
 // get the smaller page only when the check asks for it with its limit
 // parameter. The bounds use min(AWS maximum, fake page size) per operation.
-func settings(b testing.TB) (scale float64, page int, latency time.Duration, every int) {
-	scale, page, latency, every = 1, 1000, 20*time.Millisecond, 50
+func settings(b testing.TB) (scale float64, page int, latency time.Duration, th throttling) {
+	scale, page, latency, th = 1, 1000, 20*time.Millisecond, throttling{awsRates: true}
 	if testing.Short() {
 		scale = 0.05
 	}
@@ -84,12 +86,12 @@ func settings(b testing.TB) (scale float64, page int, latency time.Duration, eve
 		}
 		latency = d
 	}
-	if v := os.Getenv("SECPILLAR_BENCH_THROTTLE"); v != "" {
+	if v := os.Getenv("SECPILLAR_BENCH_THROTTLE"); v != "" && v != "aws" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			b.Fatalf("SECPILLAR_BENCH_THROTTLE=%q: want a non-negative integer", v)
+			b.Fatalf("SECPILLAR_BENCH_THROTTLE=%q: want \"aws\" or a non-negative integer", v)
 		}
-		every = n
+		th = throttling{every: n}
 	}
 	return
 }
@@ -143,7 +145,24 @@ type runResult struct {
 
 // measure builds the synthetic account, runs the whole catalogue against
 // it through the SDK's standard retryer and returns the figures.
-func measure(tb testing.TB, p fakeaws.SyntheticParams, page int, latency time.Duration, every int, timer interface {
+// throttling says how the fake throttles: at AWS's default request rates,
+// every Nth call, or (the zero value) not at all.
+type throttling struct {
+	awsRates bool
+	every    int
+}
+
+func (t throttling) String() string {
+	switch {
+	case t.awsRates:
+		return "throttling at AWS's default request rates"
+	case t.every > 0:
+		return fmt.Sprintf("throttling every %dth call", t.every)
+	}
+	return "no throttling"
+}
+
+func measure(tb testing.TB, p fakeaws.SyntheticParams, page int, latency time.Duration, th throttling, timer interface {
 	StartTimer()
 	StopTimer()
 }) runResult {
@@ -151,12 +170,15 @@ func measure(tb testing.TB, p fakeaws.SyntheticParams, page int, latency time.Du
 	filled := Fill(acct, p)
 	acct.PageSize = page
 	d := Inventory(acct)
-	if latency > 0 || every > 0 {
+	if latency > 0 || th.every > 0 {
 		f := fakeaws.Fault{Latency: latency}
-		if every > 0 {
-			f.Code, f.Message, f.EveryN = "Throttling", "Rate exceeded", every
+		if th.every > 0 {
+			f.Code, f.Message, f.EveryN = "Throttling", "Rate exceeded", th.every
 		}
 		acct.Inject(f)
+	}
+	if th.awsRates {
+		acct.LimitRequests(fakeaws.AWSRequestRates)
 	}
 	cfg := acct.Config(func(c *aws.Config) {
 		// A new standard retryer per client, as the SDK's default config
@@ -182,9 +204,9 @@ func measure(tb testing.TB, p fakeaws.SyntheticParams, page int, latency time.Du
 	runtime.ReadMemStats(&after)
 
 	calls := acct.Calls()
-	throttled := 0
-	if every > 0 {
-		throttled = len(calls) / every
+	throttled := acct.Throttled()
+	if th.every > 0 {
+		throttled = len(calls) / th.every
 	}
 	return runResult{
 		rep: rep, err: err, wall: wall, data: d,
@@ -201,12 +223,12 @@ func measure(tb testing.TB, p fakeaws.SyntheticParams, page int, latency time.Du
 //
 //	go test ./internal/bench -run '^$' -bench Catalogue -benchtime 1x
 func BenchmarkCatalogue(b *testing.B) {
-	scale, page, latency, every := settings(b)
+	scale, page, latency, th := settings(b)
 	p := scaled(FullParams, scale)
 	var res runResult
 	b.StopTimer()
 	for i := 0; i < b.N; i++ {
-		res = measure(b, p, page, latency, every, b)
+		res = measure(b, p, page, latency, th, b)
 		if res.err != nil {
 			b.Fatalf("run: %v", res.err)
 		}
@@ -226,8 +248,8 @@ func BenchmarkCatalogue(b *testing.B) {
 	b.ReportMetric(float64(res.allocated)/(1<<20), "alloc-MB/op")
 
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "\nsecpillar benchmark: %d controls, scale %.2f, page size %d, latency %v per call, throttling every %dth call, standard retryer\n",
-		len(catalogue.All()), scale, page, latency, every)
+	fmt.Fprintf(&sb, "\nsecpillar benchmark: %d controls, scale %.2f, page size %d, latency %v per call, %v, standard retryer\n",
+		len(catalogue.All()), scale, page, latency, th)
 	fmt.Fprintf(&sb, "account: %d users, %d roles, %d policies, %d buckets, %d Regions x (%d SGs x %d rules, %d NACLs, %d volumes, %d snapshots, %d keys, %d DBs), %d distributions\n",
 		p.Users, p.Roles, p.Policies, p.Buckets, p.Regions, p.SecurityGroupsPerRegion, p.RulesPerGroup, p.NACLsPerRegion,
 		p.VolumesPerRegion, p.SnapshotsPerRegion, p.KeysPerRegion, p.DatabasesPerRegion, p.Distributions)
@@ -286,7 +308,7 @@ var budgetParams = fakeaws.SyntheticParams{
 // a bulk alternative or needs a family in boundFor.
 func TestCatalogueCallBudget(t *testing.T) {
 	const page = 1000
-	small := measure(t, budgetParams, page, 0, 0, nil)
+	small := measure(t, budgetParams, page, 0, throttling{}, nil)
 	if small.err != nil {
 		t.Fatalf("run: %v", small.err)
 	}
@@ -308,7 +330,7 @@ func TestCatalogueCallBudget(t *testing.T) {
 
 	double := budgetParams
 	double = scaled(double, 2)
-	large := measure(t, double, page, 0, 0, nil)
+	large := measure(t, double, page, 0, throttling{}, nil)
 	if large.err != nil {
 		t.Fatalf("run at double size: %v", large.err)
 	}

@@ -65,9 +65,10 @@ type Account struct {
 
 	mu sync.Mutex // guards all service state
 
-	fmu    sync.Mutex // guards faults and the call log
-	faults []*Fault
-	calls  []Call
+	fmu     sync.Mutex // guards faults, the limiter and the call log
+	faults  []*Fault
+	limiter *limiter // nil: no request-rate limit
+	calls   []Call
 
 	// Linked holds other accounts reachable by sts:AssumeRole, by ID.
 	Linked map[string]*Account
@@ -331,6 +332,13 @@ func (a *Account) Invoke(ctx context.Context, service, op, region string, params
 		if out, err, handled := fault.apply(ctx, n, params); handled {
 			return out, err
 		}
+	}
+	// After the fault's latency: a throttled call costs a round trip too.
+	a.fmu.Lock()
+	l := a.limiter
+	a.fmu.Unlock()
+	if l != nil && !l.allow(service, op, region) {
+		return nil, apiError(ThrottleCode(service), "Rate exceeded")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
