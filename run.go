@@ -84,8 +84,12 @@ type RunError struct {
 // only, and marks the report incomplete. Credentials that expire stop the
 // run early. Cancelling ctx stops the run promptly; Run then returns the
 // partial report with ctx's error. Identical read calls (Get*, List*,
-// Describe*, BatchGet*) made by different controls within the run are made once and
-// their outputs shared, so checks must treat SDK outputs as read-only.
+// Describe*, BatchGet*) made by different controls within the run are made
+// once and their outputs shared, so checks must treat SDK outputs as
+// read-only. Reads that answer the same from every Region (IAM,
+// Organizations, GetCallerIdentity, S3 ListBuckets) are made once for all
+// Regions; a "does not exist" answer (no bucket policy, no tags) is shared
+// like an output, while throttling, access-denied and other errors are not.
 //
 // cfg.Region is the home Region: it lists the Regions and evaluates the
 // account-wide controls. Run returns an error only when it cannot start:

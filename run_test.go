@@ -13,9 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/awserr"
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
@@ -364,5 +368,139 @@ func TestRunExplicitRegionsWhenListingDenied(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"eu-west-1"}, rep.Regions); diff != "" {
 		t.Errorf("Regions (-want +got):\n%s", diff)
+	}
+}
+
+// readControl is a control of scope whose check makes one read with read
+// and reports PASS, or ERROR with the read's error.
+func readControl(id string, scope secpillar.Scope, read func(ctx context.Context, cfg aws.Config) error) secpillar.Control {
+	return secpillar.Control{
+		ID: id, Title: id, Domain: secpillar.DomainDataProtection, Severity: secpillar.SeverityLow, Scope: scope,
+		Check: func(ctx context.Context, cfg aws.Config) ([]secpillar.Finding, error) {
+			if err := read(ctx, cfg); err != nil {
+				return nil, err
+			}
+			return []secpillar.Finding{{Status: secpillar.StatusPass, Resource: secpillar.AccountResource(""), Reason: "read"}}, nil
+		},
+	}
+}
+
+func TestRunSharesAccountWideReadsAcrossRegions(t *testing.T) {
+	acct := fakeaws.New("111122223333")
+	acct.S3.Bucket("b", "eu-west-1")
+	listBuckets := func(ctx context.Context, cfg aws.Config) error {
+		_, err := s3.NewFromConfig(cfg).ListBuckets(ctx, &s3.ListBucketsInput{})
+		return err
+	}
+	describeVpcs := func(ctx context.Context, cfg aws.Config) error {
+		_, err := ec2.NewFromConfig(cfg).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+		return err
+	}
+	controls := []secpillar.Control{
+		readControl("test.buckets", secpillar.ScopeRegional, listBuckets),
+		readControl("test.buckets-account", secpillar.ScopeAccount, listBuckets),
+		readControl("test.vpcs", secpillar.ScopeRegional, describeVpcs),
+	}
+	rep, err := secpillar.Run(context.Background(), acct.Config(), controls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 7 {
+		t.Fatalf("%d findings, want 7: %+v", len(rep.Findings), rep.Findings)
+	}
+	// ListBuckets answers the same from every Region's endpoint: one call
+	// for three Regions and the account-wide control. A VPC list is
+	// regional: one per Region.
+	if got := acct.CallCount("S3", "ListBuckets"); got != 1 {
+		t.Errorf("ListBuckets calls = %d, want 1", got)
+	}
+	if got := acct.CallCount("EC2", "DescribeVpcs"); got != 3 {
+		t.Errorf("DescribeVpcs calls = %d, want 3 (one per Region)", got)
+	}
+}
+
+func TestRunSharesNotFoundAnswersButNotErrors(t *testing.T) {
+	getPolicy := func(ctx context.Context, cfg aws.Config) error {
+		_, err := s3.NewFromConfig(cfg).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("b")})
+		if awserr.IsNotFound(err) {
+			return nil // no policy: an answer
+		}
+		return err
+	}
+	controls := []secpillar.Control{
+		readControl("test.policy-a", secpillar.ScopeAccount, getPolicy),
+		readControl("test.policy-b", secpillar.ScopeAccount, getPolicy),
+	}
+	for _, tc := range []struct {
+		name      string
+		deny      bool
+		wantCalls int
+		wantError int
+	}{
+		{"no policy is shared", false, 1, 0},
+		{"access denied is not", true, 2, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acct := fakeaws.New("111122223333")
+			acct.S3.Bucket("b", "us-east-1")
+			if tc.deny {
+				acct.DenyAccess("S3", "GetBucketPolicy", "")
+			}
+			rep, err := secpillar.Run(context.Background(), acct.Config(), controls, func(o *secpillar.RunOptions) { o.Concurrency = 1 })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := acct.CallCount("S3", "GetBucketPolicy"); got != tc.wantCalls {
+				t.Errorf("GetBucketPolicy calls = %d, want %d", got, tc.wantCalls)
+			}
+			errs := 0
+			for _, f := range rep.Findings {
+				if f.Status == secpillar.StatusError {
+					errs++
+				}
+			}
+			if errs != tc.wantError {
+				t.Errorf("%d ERROR findings, want %d: %+v", errs, tc.wantError, rep.Findings)
+			}
+		})
+	}
+}
+
+func TestRunDoesNotKeepACredentialReportInProgress(t *testing.T) {
+	acct := fakeaws.New("111122223333")
+	acct.IAM.ReportReadyAfter = 1 // STARTED, then COMPLETE
+	// Each control polls until the report is complete, at most five times;
+	// a run that kept the STARTED answer would make every poll see it.
+	poll := func(ctx context.Context, cfg aws.Config) error {
+		c := iam.NewFromConfig(cfg)
+		for range 5 {
+			out, err := c.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
+			if err != nil {
+				return err
+			}
+			if out.State == iamtypes.ReportStateTypeComplete {
+				return nil
+			}
+		}
+		return errors.New("test: the report never completed")
+	}
+	controls := []secpillar.Control{
+		readControl("test.report-a", secpillar.ScopeAccount, poll),
+		readControl("test.report-b", secpillar.ScopeAccount, poll),
+		readControl("test.report-c", secpillar.ScopeAccount, poll),
+	}
+	rep, err := secpillar.Run(context.Background(), acct.Config(), controls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Status != secpillar.StatusPass {
+			t.Errorf("%s: %s %s", f.Control, f.Status, f.Reason)
+		}
+	}
+	// The STARTED answer may be shared by callers polling at the same
+	// moment, the COMPLETE one by every later poll.
+	if got := acct.CallCount("IAM", "GenerateCredentialReport"); got < 2 || got > 4 {
+		t.Errorf("GenerateCredentialReport calls = %d, want 2 to 4", got)
 	}
 }
