@@ -349,6 +349,9 @@ func (a *Account) Invoke(ctx context.Context, service, op, region string, params
 		}
 		return nil, apiError("UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
+	if err := checkPageSize(service, op, params); err != nil {
+		return nil, err
+	}
 	svc := a.services[service]
 	if svc == nil {
 		return nil, fmt.Errorf("fakeaws: service %q is not faked", service)

@@ -5,8 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/secpillar/secpillar/internal/awserr"
 )
@@ -64,5 +67,29 @@ func TestLimitRequestsThrottlesBeyondTheBucket(t *testing.T) {
 	a.LimitRequests(nil)
 	if err := call("us-east-1"); err != nil {
 		t.Errorf("limit off: %v", err)
+	}
+}
+
+func TestPageSizeOutsideTheDocumentedRangeIsAnError(t *testing.T) {
+	ctx := context.Background()
+	a := New("111122223333")
+	for _, tc := range []struct {
+		service, op string
+		params      any
+		wantCode    string
+	}{
+		{"EC2", "DescribeNetworkAcls", &ec2.DescribeNetworkAclsInput{MaxResults: aws.Int32(1000)}, "InvalidParameterValue"},
+		{"EC2", "DescribeNetworkAcls", &ec2.DescribeNetworkAclsInput{MaxResults: aws.Int32(100)}, ""},
+		{"EC2", "DescribeNetworkAcls", &ec2.DescribeNetworkAclsInput{}, ""},
+		{"EC2", "DescribeVpcs", &ec2.DescribeVpcsInput{MaxResults: aws.Int32(4)}, "InvalidParameterValue"},
+		{"IAM", "ListUsers", &iam.ListUsersInput{MaxItems: aws.Int32(1001)}, "ValidationError"},
+		{"IAM", "ListUsers", &iam.ListUsersInput{MaxItems: aws.Int32(1000)}, ""},
+		{"RDS", "DescribeDBInstances", &rds.DescribeDBInstancesInput{MaxRecords: aws.Int32(10)}, "InvalidParameterValue"},
+		{"S3", "ListBuckets", &s3.ListBucketsInput{MaxBuckets: aws.Int32(20000)}, "InvalidArgument"},
+	} {
+		_, err := a.Invoke(ctx, tc.service, tc.op, "us-east-1", tc.params)
+		if got := awserr.Code(err); got != tc.wantCode {
+			t.Errorf("%s.%s %+v: code %q (%v), want %q", tc.service, tc.op, tc.params, got, err, tc.wantCode)
+		}
 	}
 }
