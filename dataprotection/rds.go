@@ -70,7 +70,8 @@ type Database struct {
 type rdsDB struct {
 	Database
 	arn, engine, region string
-	member              bool // an instance that belongs to a cluster
+	member              bool   // an instance that belongs to a cluster
+	cluster             string // the cluster a member instance belongs to
 	encrypted           *bool
 	autoMinor           *bool
 	public              *bool
@@ -107,7 +108,7 @@ func instanceOf(i rdstypes.DBInstance) (rdsDB, error) {
 		return rdsDB{}, errors.New("dataprotection: describe DB instances: an instance without an identifier or ARN")
 	}
 	d := rdsDB{Database: Database{Identifier: id}, arn: arn, engine: aws.ToString(i.Engine), region: regionOfARN(arn),
-		member: aws.ToString(i.DBClusterIdentifier) != "", encrypted: i.StorageEncrypted, autoMinor: i.AutoMinorVersionUpgrade,
+		member: aws.ToString(i.DBClusterIdentifier) != "", cluster: aws.ToString(i.DBClusterIdentifier), encrypted: i.StorageEncrypted, autoMinor: i.AutoMinorVersionUpgrade,
 		public: i.PubliclyAccessible, deletionProtection: i.DeletionProtection, tags: i.TagList}
 	for _, g := range i.DBParameterGroups {
 		d.paramGroups = append(d.paramGroups, aws.ToString(g.DBParameterGroupName))
@@ -226,7 +227,8 @@ func CheckRDSAutoMinorUpgrade(ctx context.Context, api RDSInstancesAPI) ([]secpi
 }
 
 // CheckRDSNotPublic reports whether every DB instance is not publicly
-// accessible (CIS 2.3.3, RDS.2).
+// accessible (CIS 2.3.3, RDS.2). The instances of Aurora and Multi-AZ DB
+// clusters are among them, each with its own PubliclyAccessible.
 func CheckRDSNotPublic(ctx context.Context, api RDSInstancesAPI) ([]secpillar.Finding, error) {
 	dbs, err := listInstances(ctx, api, "")
 	if err != nil {
@@ -317,6 +319,11 @@ func setInstanceFlag(ctx context.Context, api RDSInstanceRemediationAPI, id stri
 		rem.Outcome = secpillar.OutcomeCompliant
 		return rem, nil
 	}
+	if d.member && !strings.HasPrefix(d.engine, "aurora") {
+		// The instances of a Multi-AZ DB cluster cannot be modified: RDS
+		// takes every change on the cluster.
+		return rem, fmt.Errorf("dataprotection: DB instance %s belongs to the Multi-AZ DB cluster %s, whose instances cannot be modified: set %s on the cluster", id, d.cluster, field)
+	}
 	before := "unset"
 	if cur != nil {
 		before = bstr(*cur)
@@ -342,7 +349,8 @@ func setInstanceFlag(ctx context.Context, api RDSInstanceRemediationAPI, id stri
 }
 
 // RemediateRDSAutoMinorUpgrade turns on automatic minor version upgrades of
-// the DB instance id and re-reads.
+// the DB instance id and re-reads. An instance of a Multi-AZ DB cluster is
+// an error: RDS takes the change on the cluster only.
 func RemediateRDSAutoMinorUpgrade(ctx context.Context, api RDSInstanceRemediationAPI, id string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	return setInstanceFlag(ctx, api, id, ControlRDSAutoMinorUpgrade, "AutoMinorVersionUpgrade", func(d rdsDB) *bool { return d.autoMinor }, true,
 		func(in *rds.ModifyDBInstanceInput) { in.AutoMinorVersionUpgrade = aws.Bool(true) }, secpillar.NewRemediateOptions(optFns...),
@@ -350,7 +358,8 @@ func RemediateRDSAutoMinorUpgrade(ctx context.Context, api RDSInstanceRemediatio
 }
 
 // RemediateRDSNotPublic turns PubliclyAccessible off on the DB instance id,
-// applied immediately, and re-reads.
+// applied immediately, and re-reads. An instance of a Multi-AZ DB cluster
+// is an error: RDS takes the change on the cluster only.
 func RemediateRDSNotPublic(ctx context.Context, api RDSInstanceRemediationAPI, id string, optFns ...func(*secpillar.RemediateOptions)) (secpillar.Remediation, error) {
 	return setInstanceFlag(ctx, api, id, ControlRDSNotPublic, "PubliclyAccessible", func(d rdsDB) *bool { return d.public }, false,
 		func(in *rds.ModifyDBInstanceInput) { in.PubliclyAccessible = aws.Bool(false) }, secpillar.NewRemediateOptions(optFns...),

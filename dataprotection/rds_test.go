@@ -270,6 +270,28 @@ func TestRDSRemediations(t *testing.T) {
 			t.Error("wrote to a default group")
 		}
 	})
+	t.Run("Multi-AZ DB cluster member is changed on the cluster", func(t *testing.T) {
+		a, api := rdsAccount()
+		r := a.RDS.Region("eu-west-1")
+		m := rdsInstance("maz-1", "mysql", "default.mysql8.0", true, false, true, true)
+		m.DBClusterIdentifier = aws.String("maz")
+		r.Instances = append(r.Instances, m)
+		for name, fix := range map[string]func() (secpillar.Remediation, error){
+			"not public": func() (secpillar.Remediation, error) {
+				return RemediateRDSNotPublic(context.Background(), api, "maz-1")
+			},
+			"minor upgrade": func() (secpillar.Remediation, error) {
+				return RemediateRDSAutoMinorUpgrade(context.Background(), api, "maz-1", secpillar.DryRun)
+			},
+		} {
+			if _, err := fix(); err == nil || !strings.Contains(err.Error(), "Multi-AZ DB cluster maz") {
+				t.Errorf("%s: err = %v, want the Multi-AZ cluster error", name, err)
+			}
+		}
+		if n := a.CallCount("RDS", "ModifyDBInstance"); n != 0 {
+			t.Errorf("%d ModifyDBInstance calls", n)
+		}
+	})
 	t.Run("bad input", func(t *testing.T) {
 		a, api := rdsAccount()
 		if _, err := RemediateRDSNotPublic(context.Background(), api, ""); err == nil {
