@@ -990,7 +990,7 @@ func keys(m map[string]bool) []string {
 func TestConcurrentModification(t *testing.T) {
 	cleanRep, _ := cleanDemo(t)
 	controls := catalogue.All()
-	failed := failedFindings(cleanRep, controls, 1)
+	failed := failedFindings(cleanRep, controls, 1<<30)
 	if len(failed) == 0 {
 		t.Skip("no remediable control fails on the demo account")
 	}
@@ -1000,41 +1000,52 @@ func TestConcurrentModification(t *testing.T) {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		f := failed[id][0]
 		t.Run(id, func(t *testing.T) {
 			skipKnown(t)
-			e := newEnv(demo)
-			c := controlByID(e.controls, id)
-			var writes atomic.Int32
-			acct := e.acct
-			acct.Inject(fakeaws.Fault{Respond: func(ctx context.Context, params any) (any, error) {
-				op := awsmiddleware.GetOperationName(ctx)
-				if isRead(op) {
-					return Forward(acct, ctx, params)
+			// The first failing finding whose remediation writes: some need
+			// input the adapter does not have (a delivery bucket, a custom
+			// parameter group) and refuse before writing, which is right.
+			var refusals []string
+			for _, f := range failed[id] {
+				e := newEnv(demo)
+				c := controlByID(e.controls, id)
+				var writes atomic.Int32
+				acct := e.acct
+				acct.Inject(fakeaws.Fault{Respond: func(ctx context.Context, params any) (any, error) {
+					op := awsmiddleware.GetOperationName(ctx)
+					if isRead(op) {
+						return Forward(acct, ctx, params)
+					}
+					writes.Add(1)
+					switch svc := awsmiddleware.GetServiceID(ctx); svc {
+					case "CloudFront":
+						return nil, apiErr("PreconditionFailed", "The If-Match version is missing or not valid for the resource.")
+					case "S3":
+						return nil, apiErr("OperationAborted", "A conflicting conditional operation is currently in progress against this resource. Please try again.")
+					default:
+						return nil, apiErr("ConcurrentModificationException", "The resource was modified by another request; retry.")
+					}
+				}})
+				cfg := acct.Config(FastRetry())
+				cfg.Region = regionOf(f)
+				res, err := c.Remediate(context.Background(), cfg, f, secpillar.NewRemediateOptions())
+				e.noPanics(t)
+				if writes.Load() == 0 {
+					if err == nil && res.Outcome == secpillar.OutcomeChanged {
+						t.Errorf("%s: outcome CHANGED without a write", f.Resource.ID)
+					}
+					refusals = append(refusals, fmt.Sprintf("%s: outcome %q, err %v", f.Resource.ID, res.Outcome, err))
+					continue
 				}
-				writes.Add(1)
-				switch svc := awsmiddleware.GetServiceID(ctx); svc {
-				case "CloudFront":
-					return nil, apiErr("PreconditionFailed", "The If-Match version is missing or not valid for the resource.")
-				case "S3":
-					return nil, apiErr("OperationAborted", "A conflicting conditional operation is currently in progress against this resource. Please try again.")
-				default:
-					return nil, apiErr("ConcurrentModificationException", "The resource was modified by another request; retry.")
+				if err == nil {
+					t.Errorf("%s: remediation returned no error after its write was refused; outcome %s", f.Resource.ID, res.Outcome)
 				}
-			}})
-			cfg := acct.Config(FastRetry())
-			cfg.Region = regionOf(f)
-			res, err := c.Remediate(context.Background(), cfg, f, secpillar.NewRemediateOptions())
-			e.noPanics(t)
-			if writes.Load() == 0 {
-				t.Skipf("the remediation made no write (outcome %s, err %v)", res.Outcome, err)
+				if res.Outcome == secpillar.OutcomeChanged || res.Outcome == secpillar.OutcomeCompliant {
+					t.Errorf("%s: outcome %s after the write was refused", f.Resource.ID, res.Outcome)
+				}
+				return
 			}
-			if err == nil {
-				t.Errorf("remediation returned no error after its write was refused; outcome %s", res.Outcome)
-			}
-			if res.Outcome == secpillar.OutcomeChanged || res.Outcome == secpillar.OutcomeCompliant {
-				t.Errorf("outcome %s after the write was refused", res.Outcome)
-			}
+			t.Skipf("no failing finding's remediation made a write on the demo account:\n%s", strings.Join(refusals, "\n"))
 		})
 	}
 }
