@@ -15,7 +15,7 @@ import (
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
-// catalogueIDs are the dataprotection rows of CONTROLS.md.
+// catalogueIDs are the dataprotection controls of the catalogue.
 var catalogueIDs = []string{
 	"dataprotection.kms-key-rotation", "dataprotection.kms-key-not-pending-deletion", "dataprotection.kms-key-policy-not-public",
 	"dataprotection.kms-no-decrypt-all-keys", "dataprotection.s3-account-public-access-block", "dataprotection.s3-bucket-public-access-block",
@@ -29,7 +29,7 @@ var catalogueIDs = []string{
 	"dataprotection.ami-not-public", "dataprotection.elb-tls-in-transit", "dataprotection.classification-tagged",
 }
 
-// withoutRemediation are the rows CONTROLS.md lists with "—", plus the
+// withoutRemediation are the controls listed without a remediation, plus the
 // ones whose remediation needs a caller's target (a logging bucket, a KMS
 // key) and so has no catalogue adapter.
 var withoutRemediation = []string{
@@ -59,7 +59,7 @@ func TestControlsCatalogue(t *testing.T) {
 	want := slices.Clone(catalogueIDs)
 	sort.Strings(want)
 	if diff := cmp.Diff(want, ids); diff != "" {
-		t.Errorf("control IDs (-CONTROLS.md +Controls()):\n%s", diff)
+		t.Errorf("control IDs (-catalogue +Controls()):\n%s", diff)
 	}
 }
 

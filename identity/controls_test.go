@@ -34,7 +34,7 @@ func TestControlsMetadata(t *testing.T) {
 		}
 	}
 	if len(seen) != 23 {
-		t.Errorf("%d controls, want the 23 rows of CONTROLS.md", len(seen))
+		t.Errorf("%d controls, want the 23 identity controls of the catalogue", len(seen))
 	}
 }
 

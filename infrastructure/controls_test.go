@@ -15,7 +15,7 @@ import (
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
-// The infrastructure rows of CONTROLS.md.
+// The infrastructure controls of the catalogue.
 var catalogue = []string{
 	"infrastructure.nacl-no-admin-ports-open", "infrastructure.sg-no-admin-ports-open", "infrastructure.sg-no-high-risk-ports-open",
 	"infrastructure.default-sg-closed", "infrastructure.vpc-peering-routes-least-access", "infrastructure.imdsv2-required",

@@ -20,7 +20,7 @@ import (
 	"github.com/secpillar/secpillar/internal/fakeaws"
 )
 
-// FullParams is the account of issue 9: the size the README's figures
+// FullParams is the large account: the size the README's figures
 // come from.
 var FullParams = fakeaws.SyntheticParams{
 	Seed:  9,
@@ -217,7 +217,7 @@ func measure(tb testing.TB, p fakeaws.SyntheticParams, page int, latency time.Du
 }
 
 // BenchmarkCatalogue runs the whole catalogue with secpillar.Run on the
-// synthetic account of issue 9 (FullParams), with latency on every call and
+// large synthetic account (FullParams), with latency on every call and
 // throttling, and reports calls per service beside the lower bound and a
 // per-resource strategy. Run it with
 //

@@ -1,6 +1,7 @@
-// Package faultmatrix proves that the whole catalogue keeps AWS-FACTS.md's
-// rule zero under the faults of issue 9: nothing lost, nothing reported
-// PASS that was not seen. Each test drives secpillar.Run (or a control's
+// Package faultmatrix proves that the whole catalogue keeps rule zero (a
+// check that cannot read what it needs reports an error, never PASS) under
+// the faults AWS is known for: nothing lost, nothing reported PASS that was
+// not seen. Each test drives secpillar.Run (or a control's
 // Remediate) through real SDK clients against the fake account, over
 // whatever catalogue.All() returns, so the matrix grows with the catalogue.
 //
