@@ -12,6 +12,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // ControlELBTLSInTransit is the ID of the control that checks load
@@ -173,7 +174,7 @@ func sslPolicyProtocols(ctx context.Context, api ELBTLSInTransitAPI, all []lbLis
 	}
 	sort.Strings(names)
 	in := &elb.DescribeSSLPoliciesInput{Names: names}
-	seen := map[string]bool{}
+	guard := pagetoken.New("dataprotection: describe SSL policies")
 	for {
 		page, err := api.DescribeSSLPolicies(ctx, in)
 		if err != nil {
@@ -182,15 +183,13 @@ func sslPolicyProtocols(ctx context.Context, api ELBTLSInTransitAPI, all []lbLis
 		for _, p := range page.SslPolicies {
 			out[aws.ToString(p.Name)] = p.SslProtocols
 		}
-		next := aws.ToString(page.NextMarker)
-		if next == "" {
+		if aws.ToString(page.NextMarker) == "" {
 			break
 		}
-		if seen[next] {
-			return nil, fmt.Errorf("dataprotection: describe SSL policies: the marker %q came back twice", next)
+		if err := guard.Check(false, page.NextMarker); err != nil {
+			return nil, err
 		}
-		seen[next] = true
-		in = &elb.DescribeSSLPoliciesInput{Names: names, Marker: aws.String(next)}
+		in = &elb.DescribeSSLPoliciesInput{Names: names, Marker: page.NextMarker}
 	}
 	for _, n := range names {
 		if _, ok := out[n]; !ok {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 	"github.com/secpillar/secpillar/internal/policy"
 )
 
@@ -156,20 +157,14 @@ func describeKey(ctx context.Context, api interface {
 func listKeys(ctx context.Context, api KMSListKeysAPI) ([]kmsKey, error) {
 	p := kms.NewListKeysPaginator(api, &kms.ListKeysInput{})
 	var out []kmsKey
-	seen := map[string]bool{}
+	guard := pagetoken.New("dataprotection: list keys")
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("dataprotection: list keys: %w", err)
 		}
-		if page.Truncated && aws.ToString(page.NextMarker) == "" {
-			return nil, errors.New("dataprotection: list keys: a truncated page without a NextMarker")
-		}
-		if m := aws.ToString(page.NextMarker); m != "" {
-			if seen[m] {
-				return nil, fmt.Errorf("dataprotection: list keys: the marker %q came back twice", m)
-			}
-			seen[m] = true
+		if err := guard.Check(page.Truncated, page.NextMarker); err != nil {
+			return nil, err
 		}
 		for _, e := range page.Keys {
 			id := aws.ToString(e.KeyArn)

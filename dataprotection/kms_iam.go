@@ -7,7 +7,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/authdetails"
 	"github.com/secpillar/secpillar/internal/policy"
 )
 
@@ -59,7 +61,8 @@ func decryptsAllKeys(d *policy.Document) []string {
 }
 
 // CheckKMSNoDecryptAllKeys reports, from one walk of
-// GetAccountAuthorizationDetails, whether any customer managed policy
+// GetAccountAuthorizationDetails (the read the identity controls make, so a
+// run shares it), whether any customer managed policy
 // (default version; KMS.1) or inline policy of a user, group or role
 // (KMS.2) allows kms:Decrypt or kms:ReEncryptFrom on all keys. One finding
 // per customer managed policy and per principal with inline policies. A
@@ -88,80 +91,51 @@ func CheckKMSNoDecryptAllKeys(ctx context.Context, api KMSNoDecryptAllKeysAPI) (
 			map[string]string{"policies": strings.Join(bad, "; "), "note": "SCPs and permission boundaries were not evaluated"}))
 		return nil
 	}
-	// The largest page, and the same input as the identity controls' walk,
-	// so that within a run both share one set of pages.
-	p := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(1000)})
-	seen := map[string]bool{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("dataprotection: read account authorization details: %w", err)
+	d, err := authdetails.Read(ctx, api)
+	if err != nil {
+		return nil, fmt.Errorf("dataprotection: %w", err)
+	}
+	for _, pol := range d.Policies {
+		arn := aws.ToString(pol.Arn)
+		if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") || strings.Contains(arn, ":iam::aws:policy/") {
+			continue // AWS managed
 		}
-		if page.IsTruncated && aws.ToString(page.Marker) == "" {
-			return nil, fmt.Errorf("dataprotection: read account authorization details: a truncated page without a Marker")
-		}
-		if m := aws.ToString(page.Marker); m != "" {
-			if seen[m] {
-				return nil, fmt.Errorf("dataprotection: read account authorization details: the marker %q came back twice", m)
-			}
-			seen[m] = true
-		}
-		for _, pol := range page.Policies {
-			arn := aws.ToString(pol.Arn)
-			if arn == "" {
-				return nil, fmt.Errorf("dataprotection: read account authorization details: a managed policy without an Arn")
-			}
-			if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") || strings.Contains(arn, ":iam::aws:policy/") {
-				continue // AWS managed
-			}
-			doc := ""
-			for _, v := range pol.PolicyVersionList {
-				if v.IsDefaultVersion {
-					doc = aws.ToString(v.Document)
-				}
-			}
-			if doc == "" {
-				return nil, fmt.Errorf("dataprotection: managed policy %s: no default version document in the answer", arn)
-			}
-			if err := evaluate(secpillar.Resource{Type: "AWS::IAM::ManagedPolicy", ID: arn}, map[string]string{aws.ToString(pol.PolicyName): doc}); err != nil {
-				return nil, err
+		doc := ""
+		for _, v := range pol.PolicyVersionList {
+			if v.IsDefaultVersion {
+				doc = aws.ToString(v.Document)
 			}
 		}
-		inline := func(typ, arn string, list map[string]string) error {
-			if len(list) == 0 {
-				return nil
-			}
-			if arn == "" {
-				return fmt.Errorf("dataprotection: read account authorization details: a %s without an Arn", typ)
-			}
-			return evaluate(secpillar.Resource{Type: typ, ID: arn}, list)
+		if doc == "" {
+			return nil, fmt.Errorf("dataprotection: managed policy %s: no default version document in the answer", arn)
 		}
-		for _, u := range page.UserDetailList {
-			m := map[string]string{}
-			for _, pd := range u.UserPolicyList {
-				m[aws.ToString(pd.PolicyName)] = aws.ToString(pd.PolicyDocument)
-			}
-			if err := inline("AWS::IAM::User", aws.ToString(u.Arn), m); err != nil {
-				return nil, err
-			}
+		if err := evaluate(secpillar.Resource{Type: "AWS::IAM::ManagedPolicy", ID: arn}, map[string]string{aws.ToString(pol.PolicyName): doc}); err != nil {
+			return nil, err
 		}
-		for _, g := range page.GroupDetailList {
-			m := map[string]string{}
-			for _, pd := range g.GroupPolicyList {
-				m[aws.ToString(pd.PolicyName)] = aws.ToString(pd.PolicyDocument)
-			}
-			if err := inline("AWS::IAM::Group", aws.ToString(g.Arn), m); err != nil {
-				return nil, err
-			}
+	}
+	inline := func(typ, arn string, list []iamtypes.PolicyDetail) error {
+		if len(list) == 0 {
+			return nil
 		}
-		for _, r := range page.RoleDetailList {
-			m := map[string]string{}
-			for _, pd := range r.RolePolicyList {
-				m[aws.ToString(pd.PolicyName)] = aws.ToString(pd.PolicyDocument)
-			}
-			if err := inline("AWS::IAM::Role", aws.ToString(r.Arn), m); err != nil {
-				return nil, err
-			}
+		m := make(map[string]string, len(list))
+		for _, pd := range list {
+			m[aws.ToString(pd.PolicyName)] = aws.ToString(pd.PolicyDocument)
+		}
+		return evaluate(secpillar.Resource{Type: typ, ID: arn}, m)
+	}
+	for _, u := range d.Users {
+		if err := inline("AWS::IAM::User", aws.ToString(u.Arn), u.UserPolicyList); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range d.Groups {
+		if err := inline("AWS::IAM::Group", aws.ToString(g.Arn), g.GroupPolicyList); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range d.Roles {
+		if err := inline("AWS::IAM::Role", aws.ToString(r.Arn), r.RolePolicyList); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // S3BucketResourceType is the resource type of bucket findings.
@@ -69,17 +70,14 @@ func listBuckets(ctx context.Context, api S3ListBucketsAPI, names []string) ([]B
 	}
 	p := s3.NewListBucketsPaginator(api, in, func(o *s3.ListBucketsPaginatorOptions) { o.Limit = listBucketsPageSize })
 	var out []Bucket
-	seen := map[string]bool{}
+	guard := pagetoken.New("dataprotection: list buckets")
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("dataprotection: list buckets: %w", err)
 		}
-		if t := aws.ToString(page.ContinuationToken); t != "" {
-			if seen[t] {
-				return nil, fmt.Errorf("dataprotection: list buckets: the continuation token %q came back twice", t)
-			}
-			seen[t] = true
+		if err := guard.Check(false, page.ContinuationToken); err != nil {
+			return nil, err
 		}
 		for _, b := range page.Buckets {
 			if b.Name == nil || *b.Name == "" {

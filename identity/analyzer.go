@@ -12,6 +12,7 @@ import (
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // ControlAccessAnalyzerEnabled is the ID of the Access Analyzer control.
@@ -45,13 +46,13 @@ var _ AccessAnalyzerRemediationAPI = (*accessanalyzer.Client)(nil)
 // "name (type, status)".
 func activeExternalAnalyzers(ctx context.Context, api AccessAnalyzerAPI) (active, all []string, err error) {
 	p := accessanalyzer.NewListAnalyzersPaginator(api, &accessanalyzer.ListAnalyzersInput{})
-	tokens := pageTokens{what: "list access analyzers"}
+	tokens := pagetoken.Guard{What: "identity: list access analyzers"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, nil, fmt.Errorf("identity: list access analyzers: %w", err)
 		}
-		if err := tokens.check(false, out.NextToken); err != nil {
+		if err := tokens.Check(false, out.NextToken); err != nil {
 			return nil, nil, err
 		}
 		for _, a := range out.Analyzers {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // ControlExpiredCertificatesRemoved is the ID of the server certificate
@@ -47,13 +48,13 @@ type serverCert struct {
 func listServerCerts(ctx context.Context, api ServerCertificatesAPI) ([]serverCert, error) {
 	var out []serverCert
 	p := iam.NewListServerCertificatesPaginator(api, &iam.ListServerCertificatesInput{})
-	tokens := pageTokens{what: "list server certificates"}
+	tokens := pagetoken.Guard{What: "identity: list server certificates"}
 	for p.HasMorePages() {
 		pg, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("identity: list server certificates: %w", err)
 		}
-		if err := tokens.check(pg.IsTruncated, pg.Marker); err != nil {
+		if err := tokens.Check(pg.IsTruncated, pg.Marker); err != nil {
 			return nil, err
 		}
 		for _, c := range pg.ServerCertificateMetadataList {

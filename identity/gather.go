@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/authdetails"
 	"github.com/secpillar/secpillar/internal/credreport"
 	"github.com/secpillar/secpillar/internal/policy"
 )
@@ -55,87 +55,25 @@ func reportEvidence(rep *credreport.Report) map[string]string {
 	return map[string]string{"report_generated_time": rep.GeneratedTime.UTC().Format(time.RFC3339)}
 }
 
-// authDetailsPageSize is the largest page GetAccountAuthorizationDetails
-// serves.
-const authDetailsPageSize = 1000
-
-// authDetails is one walk of GetAccountAuthorizationDetails.
+// authDetails is one walk of GetAccountAuthorizationDetails, with the
+// managed policies indexed by ARN.
 type authDetails struct {
-	Users    []iamtypes.UserDetail
-	Groups   []iamtypes.GroupDetail
-	Roles    []iamtypes.RoleDetail
-	Policies []iamtypes.ManagedPolicyDetail
-	byARN    map[string]*iamtypes.ManagedPolicyDetail
+	*authdetails.Details
+	byARN map[string]*iamtypes.ManagedPolicyDetail
 }
 
 // readAuthDetails walks GetAccountAuthorizationDetails once, every page.
 // Within a secpillar.Run every control that calls it shares the pages.
 func readAuthDetails(ctx context.Context, api AuthorizationDetailsAPI) (*authDetails, error) {
-	d := &authDetails{byARN: map[string]*iamtypes.ManagedPolicyDetail{}}
-	p := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(authDetailsPageSize)})
-	tokens := pageTokens{what: "read authorization details"}
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("identity: read authorization details: %w", err)
-		}
-		if err := tokens.check(out.IsTruncated, out.Marker); err != nil {
-			return nil, err
-		}
-		d.Users = append(d.Users, out.UserDetailList...)
-		d.Groups = append(d.Groups, out.GroupDetailList...)
-		d.Roles = append(d.Roles, out.RoleDetailList...)
-		d.Policies = append(d.Policies, out.Policies...)
+	det, err := authdetails.Read(ctx, api)
+	if err != nil {
+		return nil, fmt.Errorf("identity: %w", err)
 	}
+	d := &authDetails{Details: det, byARN: make(map[string]*iamtypes.ManagedPolicyDetail, len(det.Policies))}
 	for i := range d.Policies {
-		arn := aws.ToString(d.Policies[i].Arn)
-		if arn == "" {
-			return nil, errors.New("identity: read authorization details: a managed policy without an ARN")
-		}
-		d.byARN[arn] = &d.Policies[i]
-	}
-	for _, u := range d.Users {
-		if aws.ToString(u.Arn) == "" || aws.ToString(u.UserName) == "" {
-			return nil, errors.New("identity: read authorization details: a user without an ARN or name")
-		}
-	}
-	for _, r := range d.Roles {
-		if aws.ToString(r.Arn) == "" || aws.ToString(r.RoleName) == "" {
-			return nil, errors.New("identity: read authorization details: a role without an ARN or name")
-		}
-	}
-	for _, g := range d.Groups {
-		if aws.ToString(g.Arn) == "" || aws.ToString(g.GroupName) == "" {
-			return nil, errors.New("identity: read authorization details: a group without an ARN or name")
-		}
+		d.byARN[aws.ToString(d.Policies[i].Arn)] = &d.Policies[i]
 	}
 	return d, nil
-}
-
-// pageTokens catches the malformed pages the SDK paginators would end a
-// listing on silently: a truncated page without a marker, and a marker seen
-// before (the paginators stop on a repeated token, which hides the rest).
-type pageTokens struct {
-	what string
-	seen map[string]bool
-}
-
-func (t *pageTokens) check(truncated bool, next *string) error {
-	tok := aws.ToString(next)
-	if truncated && tok == "" {
-		return fmt.Errorf("identity: %s: a truncated page without a marker", t.what)
-	}
-	if tok == "" {
-		return nil
-	}
-	if t.seen == nil {
-		t.seen = map[string]bool{}
-	}
-	if t.seen[tok] {
-		return fmt.Errorf("identity: %s: the pagination token %q came back twice", t.what, tok)
-	}
-	t.seen[tok] = true
-	return nil
 }
 
 // defaultDocument returns the parsed default version of a managed policy.

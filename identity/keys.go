@@ -11,6 +11,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // KeyRemediationAPI is the part of the IAM API that the access key
@@ -35,13 +36,13 @@ type keyPicker func(ctx context.Context, user *iamtypes.User, k iamtypes.AccessK
 func listKeys(ctx context.Context, api KeyRemediationAPI, user string) ([]iamtypes.AccessKeyMetadata, error) {
 	var keys []iamtypes.AccessKeyMetadata
 	p := iam.NewListAccessKeysPaginator(api, &iam.ListAccessKeysInput{UserName: aws.String(user)})
-	tokens := pageTokens{what: "list access keys of " + user}
+	tokens := pagetoken.Guard{What: "identity: list access keys of " + user}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("identity: list access keys of %s: %w", user, err)
 		}
-		if err := tokens.check(out.IsTruncated, out.Marker); err != nil {
+		if err := tokens.Check(out.IsTruncated, out.Marker); err != nil {
 			return nil, err
 		}
 		keys = append(keys, out.AccessKeyMetadata...)

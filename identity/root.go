@@ -13,6 +13,7 @@ import (
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/credreport"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // Control IDs of the root user controls.
@@ -226,13 +227,13 @@ func CheckRootHardwareMFA(ctx context.Context, api RootHardwareMFAAPI) (secpilla
 	// an error rather than hidden behind an early answer.
 	rootSerial := ""
 	p := iam.NewListVirtualMFADevicesPaginator(api, &iam.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAny})
-	tokens := pageTokens{what: "list virtual MFA devices"}
+	tokens := pagetoken.Guard{What: "identity: list virtual MFA devices"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return secpillar.Finding{}, fmt.Errorf("identity: list virtual MFA devices: %w", err)
 		}
-		if err := tokens.check(out.IsTruncated, out.Marker); err != nil {
+		if err := tokens.Check(out.IsTruncated, out.Marker); err != nil {
 			return secpillar.Finding{}, err
 		}
 		for _, d := range out.VirtualMFADevices {

@@ -13,6 +13,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // ControlSupportRoleExists is the ID of the support role control.
@@ -86,13 +87,13 @@ func trustedPrincipalARN(p string) (string, error) {
 func attachedPolicies(ctx context.Context, api SupportRoleRemediationAPI, role string) ([]string, error) {
 	var out []string
 	p := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
-	tokens := pageTokens{what: "list policies of role " + role}
+	tokens := pagetoken.Guard{What: "identity: list policies of role " + role}
 	for p.HasMorePages() {
 		pg, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("identity: list policies of role %s: %w", role, err)
 		}
-		if err := tokens.check(pg.IsTruncated, pg.Marker); err != nil {
+		if err := tokens.Check(pg.IsTruncated, pg.Marker); err != nil {
 			return nil, err
 		}
 		for _, a := range pg.AttachedPolicies {

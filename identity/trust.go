@@ -13,6 +13,7 @@ import (
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/awserr"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 	"github.com/secpillar/secpillar/internal/policy"
 )
 
@@ -137,7 +138,7 @@ func orgMembers(ctx context.Context, api OrganizationAccountsAPI) (map[string]bo
 		members[m] = true
 	}
 	p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
-	tokens := pageTokens{what: "list organization accounts"}
+	tokens := pagetoken.Guard{What: "identity: list organization accounts"}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		var notAdmin *orgtypes.AccessDeniedException
@@ -147,7 +148,7 @@ func orgMembers(ctx context.Context, api OrganizationAccountsAPI) (map[string]bo
 		if err != nil {
 			return nil, "", fmt.Errorf("identity: list organization accounts: %w", err)
 		}
-		if err := tokens.check(false, out.NextToken); err != nil {
+		if err := tokens.Check(false, out.NextToken); err != nil {
 			return nil, "", err
 		}
 		for _, a := range out.Accounts {

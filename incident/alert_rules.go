@@ -15,6 +15,7 @@ import (
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/awserr"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // SecurityAlertRulesID is the ID of the security alert routing control.
@@ -357,7 +358,7 @@ func topicConfirmed(ctx context.Context, topics TopicSubscriptionsAPI, topic, re
 func collectPages[T any](ctx context.Context, what string, fetch func(context.Context, *string) ([]T, *string, error)) ([]T, error) {
 	var all []T
 	var tok *string
-	seen := map[string]bool{}
+	guard := pagetoken.New("incident: " + what)
 	for {
 		items, next, err := fetch(ctx, tok)
 		if err != nil {
@@ -367,10 +368,9 @@ func collectPages[T any](ctx context.Context, what string, fetch func(context.Co
 		if aws.ToString(next) == "" {
 			return all, nil
 		}
-		if seen[*next] {
-			return nil, fmt.Errorf("incident: %s: the service returned the page token %q twice", what, *next)
+		if err := guard.Check(false, next); err != nil {
+			return nil, err
 		}
-		seen[*next] = true
 		tok = next
 	}
 }

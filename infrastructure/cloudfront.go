@@ -13,6 +13,7 @@ import (
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // The IDs of the CloudFront controls.
@@ -65,7 +66,7 @@ var _ CloudFrontUpdateAPI = (*cloudfront.Client)(nil)
 // listDistributions walks ListDistributions once.
 func listDistributions(ctx context.Context, api CloudFrontListAPI) ([]cftypes.DistributionSummary, error) {
 	var out []cftypes.DistributionSummary
-	guard := newPageGuard("list CloudFront distributions")
+	guard := pagetoken.New("infrastructure: list CloudFront distributions")
 	p := cloudfront.NewListDistributionsPaginator(api, &cloudfront.ListDistributionsInput{}, func(o *cloudfront.ListDistributionsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -85,7 +86,7 @@ func listDistributions(ctx context.Context, api CloudFrontListAPI) ([]cftypes.Di
 			}
 			out = append(out, d)
 		}
-		if err := guard.check(l.NextMarker); err != nil {
+		if err := guard.Check(false, l.NextMarker); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // The IDs of the instance metadata controls.
@@ -304,7 +305,7 @@ func templateVerdict(v ec2types.LaunchTemplateVersion) (bool, string, error) {
 // calls, for the ARNs.
 func CheckLaunchTemplatesIMDSv2(ctx context.Context, api LaunchTemplatesAPI, region string) ([]secpillar.Finding, error) {
 	defaults := map[string]ec2types.LaunchTemplateVersion{}
-	guard := newPageGuard("list default launch template versions")
+	guard := pagetoken.New("infrastructure: list default launch template versions")
 	vp := ec2.NewDescribeLaunchTemplateVersionsPaginator(api, &ec2.DescribeLaunchTemplateVersionsInput{Versions: []string{"$Default"}}, func(o *ec2.DescribeLaunchTemplateVersionsPaginatorOptions) { o.Limit = 200 })
 	for vp.HasMorePages() {
 		page, err := vp.NextPage(ctx)
@@ -317,12 +318,12 @@ func CheckLaunchTemplatesIMDSv2(ctx context.Context, api LaunchTemplatesAPI, reg
 			}
 			defaults[*v.LaunchTemplateId] = v
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}
 	var out []secpillar.Finding
-	guard = newPageGuard("list launch templates")
+	guard = pagetoken.New("infrastructure: list launch templates")
 	p := ec2.NewDescribeLaunchTemplatesPaginator(api, &ec2.DescribeLaunchTemplatesInput{}, func(o *ec2.DescribeLaunchTemplatesPaginatorOptions) { o.Limit = 200 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -358,7 +359,7 @@ func CheckLaunchTemplatesIMDSv2(ctx context.Context, api LaunchTemplatesAPI, reg
 			}
 			out = append(out, f)
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}

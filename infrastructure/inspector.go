@@ -12,6 +12,7 @@ import (
 	inspectortypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // The IDs of the Inspector controls.
@@ -250,7 +251,7 @@ func CheckInspectorCriticalFindings(ctx context.Context, api InspectorFindingsAP
 	}}
 	count := 0
 	var sample []string
-	guard := newPageGuard("list Inspector findings")
+	guard := pagetoken.New("infrastructure: list Inspector findings")
 	p := inspector2.NewListFindingsPaginator(api, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -277,7 +278,7 @@ func CheckInspectorCriticalFindings(ctx context.Context, api InspectorFindingsAP
 				sample = append(sample, aws.ToString(x.FindingArn))
 			}
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return secpillar.Finding{}, err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // ControlNACLNoAdminPortsOpen is the ID of the network ACL control.
@@ -238,7 +239,7 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 		return nil, err
 	}
 	var out []secpillar.Finding
-	guard := newPageGuard("list network ACLs")
+	guard := pagetoken.New("infrastructure: list network ACLs")
 	p := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{}, func(o *ec2.DescribeNetworkAclsPaginatorOptions) { o.Limit = 100 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -272,7 +273,7 @@ func CheckNetworkACLAdminPorts(ctx context.Context, api NetworkACLsAPI, region s
 			}
 			out = append(out, f)
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}

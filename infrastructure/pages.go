@@ -4,32 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
-
-// pageGuard stops a pagination walk that AWS (or a proxy) answers with
-// the same token twice: the SDK paginators would loop for ever.
-type pageGuard struct {
-	what string
-	seen map[string]bool
-}
-
-func newPageGuard(what string) *pageGuard { return &pageGuard{what: what, seen: map[string]bool{}} }
-
-// check records the next-page token of a page and fails when it was
-// already seen.
-func (g *pageGuard) check(token *string) error {
-	t := aws.ToString(token)
-	if t == "" {
-		return nil
-	}
-	if g.seen[t] {
-		return fmt.Errorf("infrastructure: %s: the same pagination token %q came back twice", g.what, t)
-	}
-	g.seen[t] = true
-	return nil
-}
 
 // regionOfARN returns the Region field of an ARN, or "" when s is not an
 // ARN.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/awserr"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // SecurityGroupResourceType is the resource type of security group
@@ -212,7 +213,7 @@ type sgGroup struct {
 // rules, and a group must never be left out of the report.
 func listGroups(ctx context.Context, api SecurityGroupsAPI) ([]sgGroup, error) {
 	var out []sgGroup
-	guard := newPageGuard("list security groups")
+	guard := pagetoken.New("infrastructure: list security groups")
 	p := ec2.NewDescribeSecurityGroupsPaginator(api, &ec2.DescribeSecurityGroupsInput{}, func(o *ec2.DescribeSecurityGroupsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -231,7 +232,7 @@ func listGroups(ctx context.Context, api SecurityGroupsAPI) ([]sgGroup, error) {
 			}
 			out = append(out, sgGroup{id: *g.GroupId, arn: *g.SecurityGroupArn, name: aws.ToString(g.GroupName), vpc: aws.ToString(g.VpcId), owner: aws.ToString(g.OwnerId)})
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}
@@ -243,7 +244,7 @@ func listGroups(ctx context.Context, api SecurityGroupsAPI) ([]sgGroup, error) {
 func listRules(ctx context.Context, api SecurityGroupRulesAPI, filters []ec2types.Filter) ([]sgRule, map[string]string, error) {
 	var out []sgRule
 	ruleARNs := map[string]string{} // group ID -> an ARN of one of its rules, for groups not listed
-	guard := newPageGuard("list security group rules")
+	guard := pagetoken.New("infrastructure: list security group rules")
 	p := ec2.NewDescribeSecurityGroupRulesPaginator(api, &ec2.DescribeSecurityGroupRulesInput{Filters: filters}, func(o *ec2.DescribeSecurityGroupRulesPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -260,7 +261,7 @@ func listRules(ctx context.Context, api SecurityGroupRulesAPI, filters []ec2type
 				ruleARNs[pr.group] = *r.SecurityGroupRuleArn
 			}
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, nil, err
 		}
 	}

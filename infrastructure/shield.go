@@ -15,6 +15,7 @@ import (
 	shieldtypes "github.com/aws/aws-sdk-go-v2/service/shield/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // The IDs of the Shield controls.
@@ -163,7 +164,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 		}
 	}
 	if src.HostedZones != nil {
-		guard := newPageGuard("list hosted zones")
+		guard := pagetoken.New("infrastructure: list hosted zones")
 		p := route53.NewListHostedZonesPaginator(src.HostedZones, &route53.ListHostedZonesInput{}, func(o *route53.ListHostedZonesPaginatorOptions) { o.Limit = 100 })
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
@@ -180,13 +181,13 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 				}
 				out = append(out, protectable{arn: "arn:aws:route53:::hostedzone/" + id, kind: "AWS::Route53::HostedZone", label: "hosted zone " + aws.ToString(z.Name)})
 			}
-			if err := guard.check(page.NextMarker); err != nil {
+			if err := guard.Check(false, page.NextMarker); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if src.Accelerators != nil {
-		guard := newPageGuard("list accelerators")
+		guard := pagetoken.New("infrastructure: list accelerators")
 		p := globalaccelerator.NewListAcceleratorsPaginator(src.Accelerators, &globalaccelerator.ListAcceleratorsInput{}, func(o *globalaccelerator.ListAcceleratorsPaginatorOptions) { o.Limit = 100 })
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
@@ -199,7 +200,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 				}
 				out = append(out, protectable{arn: *a.AcceleratorArn, kind: "AWS::GlobalAccelerator::Accelerator", label: "accelerator " + aws.ToString(a.Name)})
 			}
-			if err := guard.check(page.NextToken); err != nil {
+			if err := guard.Check(false, page.NextToken); err != nil {
 				return nil, err
 			}
 		}
@@ -209,7 +210,7 @@ func listProtectable(ctx context.Context, src ShieldResourceSources) ([]protecta
 
 func listProtections(ctx context.Context, api ShieldProtectionsAPI) (map[string]string, error) {
 	out := map[string]string{}
-	guard := newPageGuard("list Shield protections")
+	guard := pagetoken.New("infrastructure: list Shield protections")
 	p := shield.NewListProtectionsPaginator(api, &shield.ListProtectionsInput{}, func(o *shield.ListProtectionsPaginatorOptions) { o.Limit = 10000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -222,7 +223,7 @@ func listProtections(ctx context.Context, api ShieldProtectionsAPI) (map[string]
 			}
 			out[*pr.ResourceArn] = aws.ToString(pr.Id)
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/secpillar/secpillar"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // The IDs of the VPC controls.
@@ -43,7 +44,7 @@ var _ VPCPeeringRoutesAPI = (*ec2.Client)(nil)
 
 func listPeerings(ctx context.Context, api VPCPeeringRoutesAPI) (map[string]ec2types.VpcPeeringConnection, error) {
 	out := map[string]ec2types.VpcPeeringConnection{}
-	guard := newPageGuard("list VPC peering connections")
+	guard := pagetoken.New("infrastructure: list VPC peering connections")
 	p := ec2.NewDescribeVpcPeeringConnectionsPaginator(api, &ec2.DescribeVpcPeeringConnectionsInput{}, func(o *ec2.DescribeVpcPeeringConnectionsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -56,7 +57,7 @@ func listPeerings(ctx context.Context, api VPCPeeringRoutesAPI) (map[string]ec2t
 			}
 			out[*pc.VpcPeeringConnectionId] = pc
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}
@@ -131,7 +132,7 @@ func CheckVPCPeeringRoutes(ctx context.Context, api VPCPeeringRoutesAPI, region 
 		return nil, err
 	}
 	var out []secpillar.Finding
-	guard := newPageGuard("list route tables")
+	guard := pagetoken.New("infrastructure: list route tables")
 	p := ec2.NewDescribeRouteTablesPaginator(api, &ec2.DescribeRouteTablesInput{}, func(o *ec2.DescribeRouteTablesPaginatorOptions) { o.Limit = 100 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -145,7 +146,7 @@ func CheckVPCPeeringRoutes(ctx context.Context, api VPCPeeringRoutesAPI, region 
 			}
 			out = append(out, f)
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}
@@ -250,7 +251,7 @@ func listFlowLogs(ctx context.Context, api interface {
 	DescribeFlowLogs(ctx context.Context, in *ec2.DescribeFlowLogsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error)
 }, filters []ec2types.Filter) (map[string][]ec2types.FlowLog, error) {
 	out := map[string][]ec2types.FlowLog{}
-	guard := newPageGuard("list flow logs")
+	guard := pagetoken.New("infrastructure: list flow logs")
 	p := ec2.NewDescribeFlowLogsPaginator(api, &ec2.DescribeFlowLogsInput{Filter: filters}, func(o *ec2.DescribeFlowLogsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -263,7 +264,7 @@ func listFlowLogs(ctx context.Context, api interface {
 			}
 			out[*fl.ResourceId] = append(out[*fl.ResourceId], fl)
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}
@@ -311,7 +312,7 @@ func CheckVPCFlowLogs(ctx context.Context, api VPCFlowLogsAPI, region string) ([
 		return nil, err
 	}
 	var out []secpillar.Finding
-	guard := newPageGuard("list VPCs")
+	guard := pagetoken.New("infrastructure: list VPCs")
 	p := ec2.NewDescribeVpcsPaginator(api, &ec2.DescribeVpcsInput{}, func(o *ec2.DescribeVpcsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -347,7 +348,7 @@ func CheckVPCFlowLogs(ctx context.Context, api VPCFlowLogsAPI, region string) ([
 			}
 			out = append(out, f)
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}
@@ -488,7 +489,7 @@ func subnetResource(s ec2types.Subnet) secpillar.Resource {
 // (EC2.15). Default subnets of a default VPC do.
 func CheckSubnetAutoAssignPublicIP(ctx context.Context, api SubnetsAPI) ([]secpillar.Finding, error) {
 	var out []secpillar.Finding
-	guard := newPageGuard("list subnets")
+	guard := pagetoken.New("infrastructure: list subnets")
 	p := ec2.NewDescribeSubnetsPaginator(api, &ec2.DescribeSubnetsInput{}, func(o *ec2.DescribeSubnetsPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -514,7 +515,7 @@ func CheckSubnetAutoAssignPublicIP(ctx context.Context, api SubnetsAPI) ([]secpi
 			}
 			out = append(out, f)
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}
@@ -590,7 +591,7 @@ type ec2Instance struct {
 // that is not terminated (terminated instances are no longer resources).
 func listInstances(ctx context.Context, api InstancesAPI) ([]ec2Instance, error) {
 	var out []ec2Instance
-	guard := newPageGuard("list instances")
+	guard := pagetoken.New("infrastructure: list instances")
 	p := ec2.NewDescribeInstancesPaginator(api, &ec2.DescribeInstancesInput{}, func(o *ec2.DescribeInstancesPaginatorOptions) { o.Limit = 1000 })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -615,7 +616,7 @@ func listInstances(ctx context.Context, api InstancesAPI) ([]ec2Instance, error)
 				out = append(out, ec2Instance{inst: inst, owner: aws.ToString(r.OwnerId)})
 			}
 		}
-		if err := guard.check(page.NextToken); err != nil {
+		if err := guard.Check(false, page.NextToken); err != nil {
 			return nil, err
 		}
 	}

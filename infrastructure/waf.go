@@ -15,6 +15,7 @@ import (
 
 	"github.com/secpillar/secpillar"
 	"github.com/secpillar/secpillar/internal/awserr"
+	"github.com/secpillar/secpillar/internal/pagetoken"
 )
 
 // The IDs of the WAF controls.
@@ -84,7 +85,7 @@ func listWebACLs(ctx context.Context, api interface {
 }, scopes []waftypes.Scope) ([]webACLRef, error) {
 	var out []webACLRef
 	for _, scope := range scopes {
-		guard := newPageGuard("list " + string(scope) + " web ACLs")
+		guard := pagetoken.New("infrastructure: list " + string(scope) + " web ACLs")
 		var marker *string
 		for {
 			page, err := api.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: scope, NextMarker: marker, Limit: aws.Int32(100)})
@@ -100,7 +101,7 @@ func listWebACLs(ctx context.Context, api interface {
 			if aws.ToString(page.NextMarker) == "" {
 				break
 			}
-			if err := guard.check(page.NextMarker); err != nil {
+			if err := guard.Check(false, page.NextMarker); err != nil {
 				return nil, err
 			}
 			marker = page.NextMarker
@@ -249,7 +250,7 @@ func CheckWebACLLogging(ctx context.Context, api WebACLLoggingAPI, region string
 	}
 	logging := map[string][]string{}
 	for _, scope := range scopes {
-		guard := newPageGuard("list " + string(scope) + " logging configurations")
+		guard := pagetoken.New("infrastructure: list " + string(scope) + " logging configurations")
 		var marker *string
 		for {
 			page, err := api.ListLoggingConfigurations(ctx, &wafv2.ListLoggingConfigurationsInput{Scope: scope, NextMarker: marker, Limit: aws.Int32(100)})
@@ -265,7 +266,7 @@ func CheckWebACLLogging(ctx context.Context, api WebACLLoggingAPI, region string
 			if aws.ToString(page.NextMarker) == "" {
 				break
 			}
-			if err := guard.check(page.NextMarker); err != nil {
+			if err := guard.Check(false, page.NextMarker); err != nil {
 				return nil, err
 			}
 			marker = page.NextMarker
@@ -379,7 +380,7 @@ var _ WebACLAssociationAPI = (*wafv2.Client)(nil)
 // internet-facing application load balancers.
 func internetFacingALBs(ctx context.Context, api LoadBalancersAPI) ([]elbtypes.LoadBalancer, error) {
 	var out []elbtypes.LoadBalancer
-	guard := newPageGuard("list load balancers")
+	guard := pagetoken.New("infrastructure: list load balancers")
 	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(400)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -408,7 +409,7 @@ func internetFacingALBs(ctx context.Context, api LoadBalancersAPI) ([]elbtypes.L
 				out = append(out, lb)
 			}
 		}
-		if err := guard.check(page.NextMarker); err != nil {
+		if err := guard.Check(false, page.NextMarker); err != nil {
 			return nil, err
 		}
 	}
