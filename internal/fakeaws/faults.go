@@ -82,14 +82,22 @@ func (a *Account) DenyAccess(service, operation, region string) *Fault {
 // "UnauthorizedOperation" for EC2, "AccessDeniedException" for JSON
 // protocol services, "AccessDenied" for query and REST-XML ones.
 func AccessDeniedCode(service string) string {
-	switch service {
-	case "EC2":
+	switch {
+	case service == "EC2":
 		return "UnauthorizedOperation"
-	case "IAM", "STS", "S3", "S3 Control", "CloudFront", "RDS", "Auto Scaling", "CloudFormation",
-		"Elastic Load Balancing v2", "SNS", "CloudWatch", "Route 53":
+	case xmlProtocol[service]:
 		return "AccessDenied"
 	}
 	return "AccessDeniedException"
+}
+
+// xmlProtocol holds the faked services that speak the query or REST-XML
+// protocol; their error codes differ from the JSON services' (AccessDenied
+// and Throttling, not AccessDeniedException and ThrottlingException). EC2
+// has codes of its own.
+var xmlProtocol = map[string]bool{
+	"IAM": true, "STS": true, "S3": true, "S3 Control": true, "CloudFront": true, "RDS": true, "Auto Scaling": true,
+	"CloudFormation": true, "Elastic Load Balancing v2": true, "SNS": true, "CloudWatch": true, "Route 53": true,
 }
 
 func (f *Fault) matches(service, op, region string) bool {

@@ -96,12 +96,13 @@ func validationCode(service string) string {
 	switch service {
 	case "EC2", "RDS":
 		return "InvalidParameterValue"
-	case "S3", "S3 Control":
+	case "S3", "S3 Control", "CloudFront":
 		return "InvalidArgument"
-	case "IAM", "STS", "Auto Scaling", "CloudFormation", "Elastic Load Balancing v2", "SNS", "CloudWatch":
-		return "ValidationError"
 	case "Route 53":
 		return "InvalidInput"
+	}
+	if xmlProtocol[service] {
+		return "ValidationError"
 	}
 	return "ValidationException"
 }

@@ -130,12 +130,12 @@ func (l *limiter) allow(service, op, region string) bool {
 // "RequestLimitExceeded" for EC2, "SlowDown" for S3, "Throttling" for
 // query-protocol services and "ThrottlingException" for JSON ones.
 func ThrottleCode(service string) string {
-	switch service {
-	case "EC2":
+	switch {
+	case service == "EC2":
 		return "RequestLimitExceeded"
-	case "S3":
+	case service == "S3":
 		return "SlowDown"
-	case "IAM", "STS", "RDS", "Auto Scaling", "CloudFormation", "Elastic Load Balancing v2", "SNS", "CloudWatch", "Route 53", "CloudFront", "S3 Control":
+	case xmlProtocol[service]:
 		return "Throttling"
 	}
 	return "ThrottlingException"
